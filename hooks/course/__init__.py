@@ -1,0 +1,1 @@
+"""Pure functions behind the course's MkDocs hooks: text in, text out, no MkDocs objects."""

@@ -1,0 +1,106 @@
+"""Shared fixtures: build the real site once, and build small fixture sites from the real config."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str
+    site: Path
+
+    def text_files(self):
+        for path in sorted(self.site.rglob("*")):
+            if path.is_file() and path.suffix in {".html", ".json", ".xml", ".js", ".txt"}:
+                yield path, path.read_text(encoding="utf-8", errors="replace")
+
+
+def run_mkdocs_build(config: Path, site: Path, env: dict | None = None) -> Build:
+    # The caller's CORRECTIONS never leaks in: each build says its mode or takes mkdocs.yml's.
+    inherited = {key: value for key, value in os.environ.items() if key != "CORRECTIONS"}
+    full_env = {**inherited, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    result = subprocess.run(
+        [*MKDOCS, "build", "--strict", "--config-file", str(config), "--site-dir", str(site)],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=config.parent,
+    )
+    return Build(result.returncode, result.stdout + result.stderr, site)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Build:
+    """The real course, built once for the whole session in the default mode."""
+    site = tmp_path_factory.mktemp("real") / "site"
+    build = run_mkdocs_build(ROOT / "mkdocs.yml", site, env={"CORRECTIONS": "release"})
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture(scope="session")
+def real_config() -> dict:
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TolerantLoader)
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose !ENV and !!python tags PyYAML's safe loader refuses."""
+
+
+def _any_tag(loader, suffix, node):
+    if isinstance(node, yaml.SequenceNode):
+        values = loader.construct_sequence(node)
+        return values[-1] if suffix == "ENV" and values else values
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return loader.construct_scalar(node)
+
+
+_TolerantLoader.add_multi_constructor("!", _any_tag)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+
+
+def make_fixture_site(
+    root: Path,
+    pages: dict[str, str],
+    nav: list,
+    *,
+    release: list | None = None,
+) -> Path:
+    """Write a small site that inherits the real mkdocs.yml, with its own pages and nav."""
+    docs = root / "docs"
+    for asset in ("stylesheets", "javascripts", "images"):
+        shutil.copytree(ROOT / "docs" / asset, docs / asset, dirs_exist_ok=True)
+    for path, text in pages.items():
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    config = {
+        "INHERIT": str(ROOT / "mkdocs.yml"),
+        "docs_dir": "docs",
+        "theme": {"name": "material", "custom_dir": str(ROOT / "overrides")},
+        "hooks": [str(path) for path in _real_hooks()],
+        "nav": nav,
+        "extra": {"corrections": {"release": release or []}},
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return root / "mkdocs.yml"
+
+
+def _real_hooks() -> list[Path]:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    return [ROOT / hook for hook in config["hooks"]]
