@@ -85,3 +85,7 @@ lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock
 .PHONY: clean
 clean: ## Remove the built site, build outputs and caches (keeps .venv)
 	rm -rf site build .cache .pytest_cache .ruff_cache
+
+.PHONY: corrections
+corrections: install ## Table of the corrections: number, identifier, page, released or not and why
+	@PYTHONPATH=hooks $(BIN)/python hooks/corrections_status.py

@@ -1,0 +1,132 @@
+"""The real course, built once: languages, pages, 404, offline assets; and strict link checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+from lxml import html as lxml_html
+
+from conftest import ROOT, make_fixture_site, run_mkdocs_build
+
+ASSET_ATTRIBUTES = {
+    "script": "src",
+    "img": "src",
+    "link": "href",  # stylesheets, icons, preloads
+    "source": "src",
+    "iframe": "src",
+    "video": "src",
+    "audio": "src",
+}
+
+
+def nav_pages(config) -> list[str]:
+    pages = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, str):
+                pages.append(item)
+            elif isinstance(item, dict):
+                for value in item.values():
+                    walk(value if isinstance(value, list) else [value])
+
+    walk(config["nav"])
+    return pages
+
+
+def built_path(site: Path, page: str, language: str = "") -> Path:
+    stem = page.removesuffix(".md")
+    folder = site / language if language else site
+    if stem == "index":
+        return folder / "index.html"
+    return folder / stem / "index.html"
+
+
+def test_both_languages_and_every_nav_page_are_built(real_site, real_config):
+    for page in nav_pages(real_config):
+        for language in ("", "en"):
+            path = built_path(real_site.site, page, language)
+            assert path.is_file(), f"{page} not built for {language or 'fr'}"
+    french = lxml_html.parse(str(real_site.site / "index.html")).getroot()
+    english = lxml_html.parse(str(real_site.site / "en" / "index.html")).getroot()
+    assert french.get("lang") == "fr" and english.get("lang") == "en"
+
+
+def test_translated_pages_are_in_english_and_others_fall_back_to_french(real_site):
+    tools_en = (real_site.site / "en" / "00-accueil" / "outils" / "index.html").read_text()
+    tools_fr = (real_site.site / "00-accueil" / "outils" / "index.html").read_text()
+    assert tools_en != tools_fr
+    assert "Guacamole" in tools_en and "Guacamole" in tools_fr
+    intro_en = lxml_html.parse(
+        str(real_site.site / "en" / "00-accueil" / "introduction" / "index.html")
+    ).getroot()
+    assert "DevOps" in intro_en.text_content()  # the French page, served under /en/
+
+
+def test_french_404_page_is_present(real_site):
+    page = lxml_html.parse(str(real_site.site / "404.html")).getroot()
+    assert "Page introuvable" in page.text_content()
+
+
+def test_no_asset_is_loaded_from_another_host(real_site):
+    offenders = []
+    for path in real_site.site.rglob("*.html"):
+        tree = lxml_html.parse(str(path)).getroot()
+        for tag, attribute in ASSET_ATTRIBUTES.items():
+            for element in tree.iter(tag):
+                if tag == "link" and element.get("rel") in {"alternate", "canonical"}:
+                    continue  # navigation links, not loaded by the browser
+                url = element.get(attribute) or ""
+                if urlparse(url).netloc:
+                    offenders.append(f"{path.relative_to(real_site.site)}: <{tag}> {url}")
+    for path in real_site.site.rglob("*.css"):
+        if "fonts.googleapis" in path.read_text(errors="replace") or "@import url(http" in path.read_text(errors="replace"):
+            offenders.append(str(path))
+    assert offenders == []
+
+
+def test_search_index_is_local_and_holds_french_text(real_site):
+    index = (real_site.site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "conteneur" in index
+    assert (real_site.site / "assets" / "javascripts").is_dir()
+
+
+def test_shell_blocks_hold_only_commands(real_site):
+    """What the copy button copies (the code text) never holds a prompt."""
+    prompts = []
+    for path in real_site.site.rglob("index.html"):
+        tree = lxml_html.parse(str(path)).getroot()
+        for block in tree.xpath("//div[contains(@class, 'language-bash')]//pre/code"):
+            for line in block.text_content().splitlines():
+                if line.lstrip().startswith(("$ ", "❯ ", "% ")):
+                    prompts.append(f"{path.relative_to(real_site.site)}: {line}")
+    assert prompts == []
+
+
+def test_dead_link_fails_the_build_naming_the_page(tmp_path):
+    config = make_fixture_site(
+        tmp_path,
+        {
+            "index.md": "# Accueil\n\nVoir [la page](00-accueil/absente.md).\n",
+            "00-accueil/a.md": "# A\n\nTexte.\n",
+        },
+        nav=[{"Accueil": ["index.md", "00-accueil/a.md"]}],
+    )
+    build = run_mkdocs_build(config, tmp_path / "site")
+    assert build.returncode != 0
+    assert "Doc file 'index.md' contains a link '00-accueil/absente.md'" in build.output
+
+
+def test_missing_anchor_fails_the_build_naming_the_page(tmp_path):
+    config = make_fixture_site(
+        tmp_path,
+        {
+            "index.md": "# Accueil\n\nVoir [la section](00-accueil/a.md#nulle-part).\n",
+            "00-accueil/a.md": "# A\n\n## Une section\n",
+        },
+        nav=[{"Accueil": ["index.md", "00-accueil/a.md"]}],
+    )
+    build = run_mkdocs_build(config, tmp_path / "site")
+    assert build.returncode != 0
+    assert "index.md" in build.output and "#nulle-part" in build.output
