@@ -1,0 +1,189 @@
+"""MkDocs glue: collect each rendered page, print one PDF per chapter and one for the course.
+
+PDF=1 / PDF=0 forces PDFs on or off (default: on for `mkdocs build`, off for
+`mkdocs serve`). PDF_OUTPUT_DIR moves them out of the site (the trainer
+edition), PDF_EDITION=trainer labels that edition, PDF_CACHE_DIR moves the cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from course.chapters import ChapterError, base_source_path
+from course.pdf_document import PdfSourceError, PrintPage, prepare_pages
+from course.pdf_render import render_pdf
+from course.pdf_site import (
+    COURSE_PDF_STEM,
+    edition_label,
+    fill_pdf_list,
+    pdf_href,
+    pdf_relative_path,
+    print_stylesheet,
+)
+from course.site import DEFAULT_LANGUAGE, chapters_from_nav
+
+log = logging.getLogger("mkdocs.plugins.chapter_pdf")
+
+PDF_LIST_MARKER = "<!-- pdf-list -->"
+COMMAND = {"name": "build"}  # set once per process by on_startup
+STATE: dict = {}  # reset for every build (mkdocs serve, one build per language)
+
+
+def on_startup(*, command, **_):
+    COMMAND["name"] = command
+
+
+def on_config(config, **_):
+    STATE.clear()
+    wanted = os.environ.get("PDF", "").strip()
+    STATE["enabled"] = wanted == "1" if wanted in {"0", "1"} else COMMAND["name"] != "serve"
+    STATE["edition"] = os.environ.get("PDF_EDITION", "trainee")
+    STATE["pages"] = {}
+
+
+def on_nav(nav, *, config, **_):
+    language = config.theme.get("language", DEFAULT_LANGUAGE)
+    try:
+        chapters = chapters_from_nav(config.nav)
+    except ChapterError as error:
+        raise PluginError(str(error)) from None
+    site_dir = Path(config.site_dir)
+    root_site_dir = site_dir if language == DEFAULT_LANGUAGE else site_dir.parent
+    output_dir = Path(os.environ.get("PDF_OUTPUT_DIR") or root_site_dir / "pdf")
+    repository = Path(config.config_file_path or ".").resolve().parent
+    STATE.update(
+        language=language,
+        chapters=chapters,
+        site_dir=site_dir,
+        output_dir=output_dir,
+        cache_dir=Path(os.environ.get("PDF_CACHE_DIR") or repository / ".cache" / "pdf"),
+        language_prefix="" if language == DEFAULT_LANGUAGE else f"{language}/",
+        env=config.theme.get_env(),
+    )
+    return nav
+
+
+def on_page_content(html, *, page, config, **_):
+    source = base_source_path(page.file.src_uri)
+    STATE["pages"][source] = PrintPage(src=page.file.src_uri, url=page.url, title=page.title, html=html)
+    chapter = next((c for c in STATE["chapters"] if source in c.pages), None)
+    if chapter is not None:
+        location = STATE["language_prefix"] + page.url
+        page.meta["chapter_pdf"] = {
+            "url": pdf_href(location, pdf_relative_path(STATE["language"], chapter.slug)),
+            "number": chapter.number,
+            "title": chapter.title,
+        }
+    if PDF_LIST_MARKER in html:
+        html = html.replace(PDF_LIST_MARKER, _pdf_list(location=STATE["language_prefix"] + page.url))
+    return html
+
+
+def on_post_build(config, **_):
+    if not STATE["enabled"]:
+        return
+    language = STATE["language"]
+    counts = {}
+    documents = [(chapter.slug, [chapter]) for chapter in STATE["chapters"]]
+    documents.append((COURSE_PDF_STEM, STATE["chapters"]))
+    for stem, chapters in documents:
+        target = STATE["output_dir"] / language / f"{stem}.pdf"
+        try:
+            result = _render(chapters, target=target, config=config)
+        except PdfSourceError as error:
+            raise PluginError(f"PDF {target.name}: {error}") from None
+        counts[stem] = result.pages
+        log.info(
+            f"pdf {language}/{target.name}: {result.pages} pages, {result.seconds:.1f} s, "
+            f"{'cached' if result.cached else 'rendered'}"
+        )
+    home = STATE["site_dir"] / "index.html"
+    if home.is_file():
+        fill_pdf_list(home, _pdf_list(location=STATE["language_prefix"], counts=counts))
+
+
+def _render(chapters, *, target, config):
+    # One document, one set of page anchors: links between its pages stay inside the PDF.
+    sources = [[STATE["pages"][page] for page in c.pages if page in STATE["pages"]] for c in chapters]
+    printed = iter(prepare_pages(
+        [page for pages in sources for page in pages],
+        site_dir=STATE["site_dir"],
+        site_url=config.site_url or "",
+        language_prefix=STATE["language_prefix"],
+    ))
+    printed_chapters = [
+        {"number": c.number, "title": c.title, "pages": [next(printed) for _ in pages]}
+        for c, pages in zip(chapters, sources, strict=True)
+    ]
+    all_pages = [page for chapter in printed_chapters for page in chapter["pages"]]
+    html = STATE["env"].get_template("pdf/chapter.html").render(
+        lang=STATE["language"],
+        course_title=config.site_name,
+        document_title=_document_title(config, chapters),
+        edition=edition_label(STATE["edition"], STATE["language"]),
+        edition_key=STATE["edition"],
+        date=_build_date().isoformat(),
+        kubernetes_version=config.extra.get("kubernetes_version", ""),
+        site_url=(config.site_url or "") + STATE["language_prefix"],
+        stylesheet=print_stylesheet(Path(config.docs_dir)),
+        chapters=printed_chapters,
+    )
+    return render_pdf(
+        html,
+        target=target,
+        base_dir=STATE["site_dir"],
+        embedded_files=set().union(*(page.files for page in all_pages)),
+        attachments=_unique_names([f for page in all_pages for f in page.code_files]),
+        cache_dir=STATE["cache_dir"],
+        allowed_roots=[STATE["site_dir"], Path(config.docs_dir)],
+    )
+
+
+def _pdf_list(*, location: str, counts: dict | None = None) -> str:
+    language = STATE["language"]
+    items = [
+        {
+            "number": chapter.number,
+            "title": chapter.title,
+            "href": pdf_href(location, pdf_relative_path(language, chapter.slug)),
+            "pages": (counts or {}).get(chapter.slug),
+        }
+        for chapter in STATE["chapters"]
+    ]
+    items.append({
+        "number": None,
+        "title": "The whole course" if language == "en" else "Le cours complet",
+        "href": pdf_href(location, pdf_relative_path(language, COURSE_PDF_STEM)),
+        "pages": (counts or {}).get(COURSE_PDF_STEM),
+    })
+    return STATE["env"].get_template("partials/pdf-list.html").render(
+        items=items, lang=language, built=STATE["enabled"]
+    )
+
+
+def _document_title(config, chapters) -> str:
+    if len(chapters) == 1:
+        return f"{config.site_name} — {chapters[0].number}. {chapters[0].title}"
+    return config.site_name
+
+
+def _build_date() -> dt.date:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
+
+
+def _unique_names(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Two blocks titled deployment.yaml become deployment.yaml and deployment-2.yaml."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name, text in files:
+        seen[name] = seen.get(name, 0) + 1
+        stem, dot, suffix = name.rpartition(".")
+        unique.append((name if seen[name] == 1 else f"{stem}-{seen[name]}{dot}{suffix}", text))
+    return unique
+

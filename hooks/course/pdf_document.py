@@ -1,0 +1,193 @@
+"""Turn a chapter's rendered pages into one printable HTML document (no WeasyPrint here).
+
+Each page's article HTML is rewritten for print: ids prefixed per page (MkDocs
+repeats `__codelineno-0-1` on every page), links between pages of the document
+turned into in-document links, links to other chapters made absolute on the
+published site, tabs laid out one after the other under their labels,
+collapsible blocks opened, and images resolved to files that must exist.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from course.html import parse_fragment, serialize_fragment
+
+SHORT_BLOCK_LINES = 25  # code blocks up to this many lines are kept on one page
+
+
+class PdfSourceError(ValueError):
+    """A page cannot be printed as it is (a missing image…); the message names the page."""
+
+
+@dataclass(frozen=True)
+class PrintPage:
+    src: str  # source path, e.g. "03-objets-fondamentaux/tp-monsterstack.md"
+    url: str  # page URL relative to the language root, e.g. "03-objets-fondamentaux/tp-monsterstack/"
+    title: str
+    html: str  # the article HTML as rendered for the site (corrections already applied)
+
+
+@dataclass
+class PrintedPage:
+    anchor: str
+    title: str
+    html: str
+    files: set[Path] = field(default_factory=set)  # local files the page embeds (images)
+    code_files: list[tuple[str, str]] = field(default_factory=list)  # (file name, text)
+
+
+def page_anchor(index: int) -> str:
+    return f"p{index + 1}"
+
+
+def prepare_pages(
+    pages: list[PrintPage], *, site_dir: Path, site_url: str, language_prefix: str = ""
+) -> list[PrintedPage]:
+    """Rewrite every page of a document; pages not in `pages` are linked on the published site."""
+    anchors = {_normalise(page.url): page_anchor(index) for index, page in enumerate(pages)}
+    return [
+        _prepare_page(
+            page,
+            anchor=page_anchor(index),
+            anchors=anchors,
+            site_dir=site_dir,
+            site_url=site_url.rstrip("/") + "/" + language_prefix,
+        )
+        for index, page in enumerate(pages)
+    ]
+
+
+def _prepare_page(page: PrintPage, *, anchor, anchors, site_dir, site_url) -> PrintedPage:
+    root = parse_fragment(page.html)
+    printed = PrintedPage(anchor=anchor, title=page.title, html="")
+    _drop_screen_only(root)
+    _prefix_ids(root, anchor)
+    _rewrite_links(root, page=page, anchor=anchor, anchors=anchors, site_url=site_url)
+    printed.files |= _resolve_images(root, page=page, site_dir=site_dir)
+    _flatten_tabs(root)
+    _open_details(root)
+    printed.code_files = _mark_code_blocks(root)
+    printed.html = serialize_fragment(root)
+    return printed
+
+
+def _normalise(url: str) -> str:
+    path = posixpath.normpath("/" + unquote(url)).lstrip("/")
+    return "" if path == "." else path.removesuffix("index.html").rstrip("/")
+
+
+def _drop_screen_only(root) -> None:
+    # Permalinks (¶) and line-number anchors mean nothing on paper.
+    for element in root.xpath(".//a[contains(@class, 'headerlink')]"):
+        _remove_keeping_tail(element)
+    for element in root.xpath(".//a[starts-with(@id, '__codelineno')]"):
+        _remove_keeping_tail(element)
+
+
+def _prefix_ids(root, anchor: str) -> None:
+    for element in root.xpath(".//*[@id]"):
+        element.set("id", f"{anchor}-{element.get('id')}")
+    for element in root.xpath(".//*[@for]"):
+        element.set("for", f"{anchor}-{element.get('for')}")
+    for element in root.xpath(".//*[@name]"):
+        if element.tag in {"a", "input"}:
+            element.set("name", f"{anchor}-{element.get('name')}")
+
+
+def _rewrite_links(root, *, page: PrintPage, anchor, anchors, site_url) -> None:
+    for link in root.xpath(".//a[@href]"):
+        href = link.get("href")
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc:
+            if parts.scheme in {"http", "https"}:
+                link.set("class", ((link.get("class") or "") + " external").strip())
+            continue
+        if href.startswith("#"):
+            link.set("href", f"#{anchor}-{href[1:]}" if href[1:] else f"#{anchor}")
+            continue
+        target = urljoin("/" + page.url, parts.path)
+        target_anchor = anchors.get(_normalise(target))
+        if target_anchor:
+            link.set("href", f"#{target_anchor}-{parts.fragment}" if parts.fragment else f"#{target_anchor}")
+        else:
+            absolute = site_url + target.lstrip("/") + (f"#{parts.fragment}" if parts.fragment else "")
+            link.set("href", absolute)
+            link.set("class", ((link.get("class") or "") + " external other-chapter").strip())
+
+
+def _resolve_images(root, *, page: PrintPage, site_dir: Path) -> set[Path]:
+    files = set()
+    for image in root.xpath(".//img[@src]"):
+        source = image.get("src")
+        parts = urlsplit(source)
+        if parts.scheme == "data":
+            continue
+        if parts.scheme or parts.netloc:
+            raise PdfSourceError(f"{page.src}: image '{source}' is not in the site (no network in PDFs)")
+        path = (site_dir / urljoin("/" + page.url, unquote(parts.path)).lstrip("/")).resolve()
+        if not path.is_file():
+            raise PdfSourceError(f"{page.src}: image '{source}' not found ({path})")
+        image.set("src", path.as_uri())
+        files.add(path)
+    return files
+
+
+def _flatten_tabs(root) -> None:
+    """Content tabs print one after the other, each under its label."""
+    for tab_set in root.xpath(".//div[contains(concat(' ', @class, ' '), ' tabbed-set ')]"):
+        labels = [label.text_content().strip() for label in tab_set.xpath("./div[@class='tabbed-labels']/label")]
+        blocks = tab_set.xpath("./div[@class='tabbed-content']/div[contains(@class, 'tabbed-block')]")
+        for element in tab_set.xpath("./input | ./div[@class='tabbed-labels']"):
+            tab_set.remove(element)
+        for label, block in zip(labels, blocks, strict=False):
+            heading = block.makeelement("p", {"class": "tab-label"})
+            heading.text = label
+            block.insert(0, heading)
+            heading.tail, block.text = block.text, None
+
+
+def _open_details(root) -> None:
+    """A collapsible block prints open, its summary as a title (WeasyPrint has no <details> UI)."""
+    for details in root.xpath(".//details"):
+        details.tag = "div"
+        details.set("class", ("details admonition " + (details.get("class") or "")).strip())
+        details.attrib.pop("open", None)
+        for summary in details.findall("summary"):
+            summary.tag = "p"
+            summary.set("class", "admonition-title")
+
+
+_TITLE_FILE = re.compile(r"^[\w.-]+\.(ya?ml|json|sh|py|toml|conf|txt|j2)$")
+
+
+def _mark_code_blocks(root) -> list[tuple[str, str]]:
+    """Keep short blocks on one page; collect titled YAML blocks to attach to the PDF."""
+    attached = []
+    for block in root.xpath(".//div[contains(@class, 'highlight')]"):
+        code = block.xpath(".//pre/code")
+        if not code:
+            continue
+        text = code[0].text_content()
+        if text.count("\n") <= SHORT_BLOCK_LINES:
+            block.set("class", block.get("class") + " short-block")
+        title = block.xpath("./span[@class='filename']")
+        name = title[0].text_content().strip().split(" ")[0] if title else ""
+        if _TITLE_FILE.match(name) and "squelette" not in title[0].text_content():
+            attached.append((name, text))
+    return attached
+
+
+def _remove_keeping_tail(element) -> None:
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

@@ -1,0 +1,63 @@
+"""Where the PDFs live in the site, how pages link to them, and the print stylesheet."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import html as lxml_html
+from pygments.formatters import HtmlFormatter
+
+COURSE_PDF_STEM = "formation-kubernetes"
+PRINT_STYLESHEET = "stylesheets/pdf.css"
+
+EDITIONS = {
+    "trainee": {"fr": "Édition stagiaire", "en": "Trainee edition"},
+    "trainer": {"fr": "Édition formateur — toutes les corrections", "en": "Trainer edition — every solution"},
+}
+
+
+def pdf_relative_path(language: str, stem: str) -> str:
+    """A PDF's path from the site root: pdf/<lang>/<stem>.pdf."""
+    return f"pdf/{language}/{stem}.pdf"
+
+
+def pdf_href(page_location: str, pdf_path: str) -> str:
+    """Relative link from a page (its URL from the site root, e.g. 'en/01-x/tp/') to a PDF."""
+    page_dir = posixpath.dirname(page_location) if not page_location.endswith("/") else page_location
+    return posixpath.relpath(pdf_path, page_dir.rstrip("/") or ".")
+
+
+def edition_label(edition: str, language: str) -> str:
+    labels = EDITIONS.get(edition, EDITIONS["trainee"])
+    return labels.get(language, labels["fr"])
+
+
+@lru_cache(maxsize=4)
+def print_stylesheet(docs_dir: Path) -> str:
+    """Our print CSS followed by Pygments' colours for the code Material highlighted."""
+    ours = (docs_dir / PRINT_STYLESHEET).read_text(encoding="utf-8")
+    return ours + "\n" + HtmlFormatter(style="default").get_style_defs(".highlight")
+
+
+def fill_pdf_list(home_page: Path, list_html: str) -> None:
+    """Replace the home page's PDF list (rendered before the PDFs existed) with the final one."""
+    tree = lxml_html.parse(str(home_page))
+    old = tree.getroot().find_class("course-pdf-list")
+    if not old:
+        return
+    fragment = lxml_html.fragment_fromstring(list_html, create_parent="div")
+    new_list = fragment.find_class("course-pdf-list")[0]
+    notes = old[0].getparent().find_class("course-pdf-note")
+    for note in notes:
+        note.getparent().remove(note)
+    new_list.tail = old[0].tail
+    old[0].getparent().replace(old[0], new_list)
+    text = lxml_html.tostring(tree, encoding="unicode", doctype="<!doctype html>")
+    handle, temporary = tempfile.mkstemp(dir=home_page.parent, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(temporary, home_page)
