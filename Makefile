@@ -89,3 +89,13 @@ clean: ## Remove the built site, build outputs and caches (keeps .venv)
 .PHONY: corrections
 corrections: install ## Table of the corrections: number, identifier, page, released or not and why
 	@PYTHONPATH=hooks $(BIN)/python hooks/corrections_status.py
+
+.PHONY: pdf
+pdf: install system-deps ## Rebuild the site with its PDFs; one line per PDF: pages, seconds, rendered or cached
+	@PDF=1 $(MKDOCS) build --strict 2>&1 | grep -E "pdf (fr|en)/|ERROR|WARNING|Error" ; test $${PIPESTATUS[0]} -eq 0
+
+.PHONY: pdf-trainer
+pdf-trainer: install system-deps ## Trainer edition (every correction, open) in build/trainer/pdf, never in site/
+	CORRECTIONS=show PDF=1 PDF_EDITION=trainer PDF_OUTPUT_DIR=build/trainer/pdf \
+	  $(MKDOCS) build --strict --site-dir build/trainer/site
+	@echo "Trainer PDFs: build/trainer/pdf/<lang>/"

@@ -52,9 +52,9 @@ def on_nav(nav, *, config, **_):
         chapters = chapters_from_nav(config.nav)
     except ChapterError as error:
         raise PluginError(str(error)) from None
+    # mkdocs-static-i18n keeps one site_dir and puts "en/" in the URL of every English page.
     site_dir = Path(config.site_dir)
-    root_site_dir = site_dir if language == DEFAULT_LANGUAGE else site_dir.parent
-    output_dir = Path(os.environ.get("PDF_OUTPUT_DIR") or root_site_dir / "pdf")
+    output_dir = Path(os.environ.get("PDF_OUTPUT_DIR") or site_dir / "pdf")
     repository = Path(config.config_file_path or ".").resolve().parent
     STATE.update(
         language=language,
@@ -63,6 +63,7 @@ def on_nav(nav, *, config, **_):
         output_dir=output_dir,
         cache_dir=Path(os.environ.get("PDF_CACHE_DIR") or repository / ".cache" / "pdf"),
         language_prefix="" if language == DEFAULT_LANGUAGE else f"{language}/",
+        home_page=None,
         env=config.theme.get_env(),
     )
     return nav
@@ -73,14 +74,14 @@ def on_page_content(html, *, page, config, **_):
     STATE["pages"][source] = PrintPage(src=page.file.src_uri, url=page.url, title=page.title, html=html)
     chapter = next((c for c in STATE["chapters"] if source in c.pages), None)
     if chapter is not None:
-        location = STATE["language_prefix"] + page.url
         page.meta["chapter_pdf"] = {
-            "url": pdf_href(location, pdf_relative_path(STATE["language"], chapter.slug)),
+            "url": pdf_href(page.url, pdf_relative_path(STATE["language"], chapter.slug)),
             "number": chapter.number,
             "title": chapter.title,
         }
     if PDF_LIST_MARKER in html:
-        html = html.replace(PDF_LIST_MARKER, _pdf_list(location=STATE["language_prefix"] + page.url))
+        STATE["home_page"] = (Path(page.file.abs_dest_path), page.url)
+        html = html.replace(PDF_LIST_MARKER, _pdf_list(location=page.url))
     return html
 
 
@@ -102,9 +103,9 @@ def on_post_build(config, **_):
             f"pdf {language}/{target.name}: {result.pages} pages, {result.seconds:.1f} s, "
             f"{'cached' if result.cached else 'rendered'}"
         )
-    home = STATE["site_dir"] / "index.html"
-    if home.is_file():
-        fill_pdf_list(home, _pdf_list(location=STATE["language_prefix"], counts=counts))
+    if STATE["home_page"]:
+        path, url = STATE["home_page"]
+        fill_pdf_list(path, _pdf_list(location=url, counts=counts))
 
 
 def _render(chapters, *, target, config):
@@ -114,7 +115,6 @@ def _render(chapters, *, target, config):
         [page for pages in sources for page in pages],
         site_dir=STATE["site_dir"],
         site_url=config.site_url or "",
-        language_prefix=STATE["language_prefix"],
     ))
     printed_chapters = [
         {"number": c.number, "title": c.title, "pages": [next(printed) for _ in pages]}
@@ -127,7 +127,7 @@ def _render(chapters, *, target, config):
         document_title=_document_title(config, chapters),
         edition=edition_label(STATE["edition"], STATE["language"]),
         edition_key=STATE["edition"],
-        date=_build_date().isoformat(),
+        date=_build_date().date().isoformat(),
         kubernetes_version=config.extra.get("kubernetes_version", ""),
         site_url=(config.site_url or "") + STATE["language_prefix"],
         stylesheet=print_stylesheet(Path(config.docs_dir)),
@@ -141,6 +141,7 @@ def _render(chapters, *, target, config):
         attachments=_unique_names([f for page in all_pages for f in page.code_files]),
         cache_dir=STATE["cache_dir"],
         allowed_roots=[STATE["site_dir"], Path(config.docs_dir)],
+        timestamp=_build_date(),
     )
 
 
@@ -172,9 +173,11 @@ def _document_title(config, chapters) -> str:
     return config.site_name
 
 
-def _build_date() -> dt.date:
+def _build_date() -> dt.datetime:
+    """The day of the build (SOURCE_DATE_EPOCH if set), at midnight: stable within a day."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _unique_names(files: list[tuple[str, str]]) -> list[tuple[str, str]]:

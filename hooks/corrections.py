@@ -62,6 +62,8 @@ def on_nav(nav, *, config, **_):
         raise PluginError(str(error)) from None
     today = dt.date.today()
     STATE.update(
+        # Pages are rendered before on_env runs, so the theme's environment is taken here.
+        template=config.theme.get_env().get_template("partials/correction.html"),
         language=language,
         chapters=chapters,
         numbered=numbered,
@@ -71,11 +73,6 @@ def on_nav(nav, *, config, **_):
         },
     )
     return nav
-
-
-def on_env(env, **_):
-    STATE["template"] = env.get_template("partials/correction.html")
-    return env
 
 
 def on_page_content(html, *, page, **_):

@@ -27,7 +27,7 @@ class PdfSourceError(ValueError):
 @dataclass(frozen=True)
 class PrintPage:
     src: str  # source path, e.g. "03-objets-fondamentaux/tp-monsterstack.md"
-    url: str  # page URL relative to the language root, e.g. "03-objets-fondamentaux/tp-monsterstack/"
+    url: str  # page URL from the site root, e.g. "en/03-objets-fondamentaux/tp-monsterstack/"
     title: str
     html: str  # the article HTML as rendered for the site (corrections already applied)
 
@@ -45,9 +45,7 @@ def page_anchor(index: int) -> str:
     return f"p{index + 1}"
 
 
-def prepare_pages(
-    pages: list[PrintPage], *, site_dir: Path, site_url: str, language_prefix: str = ""
-) -> list[PrintedPage]:
+def prepare_pages(pages: list[PrintPage], *, site_dir: Path, site_url: str) -> list[PrintedPage]:
     """Rewrite every page of a document; pages not in `pages` are linked on the published site."""
     anchors = {_normalise(page.url): page_anchor(index) for index, page in enumerate(pages)}
     return [
@@ -56,7 +54,7 @@ def prepare_pages(
             anchor=page_anchor(index),
             anchors=anchors,
             site_dir=site_dir,
-            site_url=site_url.rstrip("/") + "/" + language_prefix,
+            site_url=site_url.rstrip("/") + "/",
         )
         for index, page in enumerate(pages)
     ]

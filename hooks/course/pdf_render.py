@@ -8,6 +8,7 @@ render never leaves half a PDF behind.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -66,11 +67,15 @@ def render_pdf(
     attachments: list[tuple[str, str]],
     cache_dir: Path,
     allowed_roots: list[Path],
+    timestamp: dt.datetime,
 ) -> RenderResult:
-    """Write the PDF of `document_html` at `target`, from the cache when possible."""
+    """Write the PDF of `document_html` at `target`, from the cache when possible.
+
+    `timestamp` dates the attached files, so two builds of the same input give the same bytes.
+    """
     start = time.perf_counter()
     attachment_blob = json.dumps(attachments, ensure_ascii=False)
-    key = cache_key(document_html + attachment_blob, embedded_files, "pdf/ua-1")
+    key = cache_key(document_html + attachment_blob + timestamp.isoformat(), embedded_files, "pdf/ua-1")
     cached_pdf, cached_meta = cache_dir / f"{key}.pdf", cache_dir / f"{key}.json"
     if cached_pdf.is_file() and cached_meta.is_file():
         pages = json.loads(cached_meta.read_text())["pages"]
@@ -84,9 +89,12 @@ def render_pdf(
     ).render()
     pdf = document.write_pdf(
         pdf_variant="pdf/ua-1",
-        pdf_identifier=key[:32].encode(),  # stable identifier: same input, same bytes
+        pdf_identifier=True,  # derived from the content: same input, same bytes
         attachments=[
-            weasyprint.Attachment(string=text, name=name, base_url=None) for name, text in attachments
+            weasyprint.Attachment(
+                string=text, name=name, base_url=None, created=timestamp, modified=timestamp
+            )
+            for name, text in attachments
         ]
         or None,
     )

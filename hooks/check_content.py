@@ -1,0 +1,153 @@
+"""Check the course content: every manifest valid for Kubernetes, the prose spelt right.
+
+    .venv/bin/python hooks/check_content.py [--only manifests|spelling] [--config FILE] [DOCS_DIR]
+
+DOCS_DIR defaults to the repository's docs/, and the Kubernetes version to
+`extra.kubernetes_version` of the repository's mkdocs.yml, wherever the command
+runs from. Each failure is printed on its own line, `docs/…/page.md:LINE: …`,
+then one summary line per check; the exit status is 1 when anything failed.
+See course/manifests.py and course/spelling.py for what is checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+from course import manifests, spelling
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKS = ("manifests", "spelling")
+VERSION_KEY = "extra.kubernetes_version"
+
+
+class ContentError(Exception):
+    """The check cannot run (a missing folder, a bad setting); the message says what to fix."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        pages = read_pages(args.docs_dir)
+    except ContentError as error:
+        print(f"error: {error}")
+        return 1
+    results = []
+    if args.only in (None, "manifests"):
+        results.append(run_manifests(pages, config=args.config))
+    if args.only in (None, "spelling"):
+        results.append(run_spelling(pages))
+    return 0 if all(results) else 1
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Check the manifests and the spelling of docs/.")
+    parser.add_argument("--only", choices=CHECKS, help="run a single check")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=ROOT / "mkdocs.yml",
+        help=f"the mkdocs.yml holding {VERSION_KEY} (default: the repository's)",
+    )
+    parser.add_argument(
+        "docs_dir",
+        nargs="?",
+        type=Path,
+        default=ROOT / "docs",
+        metavar="DOCS_DIR",
+        help="the folder of Markdown pages (default: the repository's docs/)",
+    )
+    return parser.parse_args(argv)
+
+
+def read_pages(docs_dir: Path) -> dict[str, str]:
+    """{label: markdown} of every page, labelled as `docs/…/page.md` (relative to docs' parent)."""
+    if not docs_dir.is_dir():
+        raise ContentError(f"{docs_dir}: no such folder of Markdown pages")
+    base = docs_dir.resolve().parent
+    pages = {}
+    for path in sorted(docs_dir.resolve().rglob("*.md")):
+        label = path.relative_to(base).as_posix()
+        try:
+            pages[label] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise ContentError(f"{label}: not UTF-8 text ({error.reason})") from None
+    return pages
+
+
+# --- Checks --------------------------------------------------------------------------------------
+
+
+def run_manifests(pages: dict[str, str], *, config: Path) -> bool:
+    try:
+        version = kubernetes_version(config)
+    except ContentError as error:
+        print(f"manifests: cannot run: {error}")
+        return False
+    report = manifests.Report()
+    for label, markdown in pages.items():
+        page = manifests.check_page(markdown, kubernetes_version=version)
+        for problem in page.problems:
+            print(problem.format(label))
+        report.add(page)
+    counts = ", ".join(f"{number(report.counts[name])} {name}" for name in manifests.CATEGORIES)
+    print(f"manifests: {counts} (Kubernetes {version})")
+    return not report.problems
+
+
+def run_spelling(pages: dict[str, str]) -> bool:
+    try:
+        report = spelling.check_spelling(pages)
+    except spelling.SpellingError as error:
+        print(f"spelling: cannot run: {error}")
+        return False
+    for unknown in report.unknown:
+        print(unknown.format())
+    print(f"spelling: {number(report.words)} words, {number(len(report.unknown))} unknown")
+    return not report.unknown
+
+
+def number(count: int) -> str:
+    """18 203: French thousands, separated by a narrow no-break space."""
+    return f"{count:,}".replace(",", "\u202f")
+
+
+# --- mkdocs.yml ----------------------------------------------------------------------------------
+
+
+class _MkDocsLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose `!ENV` and `!!python/name:` tags the safe loader refuses.
+
+    Their values are MkDocs' business; here they read as None.
+    """
+
+
+_MkDocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def kubernetes_version(config: Path) -> str:
+    """The Kubernetes version the course targets, checked against kubernetes-validate."""
+    try:
+        settings = yaml.load(config.read_text(encoding="utf-8"), Loader=_MkDocsLoader)
+    except OSError as error:
+        raise ContentError(f"{config}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise ContentError(f"{config}: not valid YAML: {error}") from None
+    extra = settings.get("extra") if isinstance(settings, dict) else None
+    value = extra.get("kubernetes_version") if isinstance(extra, dict) else None
+    if value is None:
+        raise ContentError(f'{config}: {VERSION_KEY} is missing; set it, e.g. "1.35"')
+    if not isinstance(value, str):
+        # Unquoted, YAML reads 1.30 as the number 1.3.
+        raise ContentError(f'{config}: quote {VERSION_KEY}, e.g. "1.35" (it reads as {value!r})')
+    try:
+        manifests.check_version_supported(value)
+    except manifests.ManifestError as error:
+        raise ContentError(f"{config}: {VERSION_KEY}: {error}") from None
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,244 @@
+"""Chapter PDFs of a fixture course: structure, lossless code, leaks, cache, failures, reproducibility."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import textwrap
+
+import pypdf
+import pytest
+
+from conftest import make_fixture_site, run_mkdocs_build
+
+LONG_LINE = "          value: " + "x" * 50 + "-une-très-longue-valeur-" + "y" * 60
+DEPLOYMENT = textwrap.dedent(
+    f"""\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      labels:
+        app: web
+    spec:
+      replicas: 3
+      selector:
+        matchLabels:
+          app: web
+      template:
+        metadata:
+          labels:
+            app: web
+        spec:
+          containers:
+            - name: web
+              image: nginx:1.27
+              env:
+                - name: LONG
+    {LONG_LINE}
+    """
+)
+SERVICE = textwrap.dedent(
+    """\
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      selector:
+        app: web
+      ports:
+        - port: 80
+          targetPort: 8080
+    """
+)
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 60"><rect width="200" height="60" fill="#e3f2fd"/><text x="10" y="35" font-size="14">Schéma</text></svg>'
+
+
+def indent(text: str, spaces: int = 4) -> str:
+    return textwrap.indent(text, " " * spaces)
+
+
+PAGES = {
+    "index.md": "# Accueil\n\nBienvenue.\n\n## Les PDF\n\n<!-- pdf-list -->\n",
+    "00-accueil/outils.md": "# Outils de la formation\n\nVoir le [TP des bases](../01-bases/tp-deploiement.md#2-le-service).\n",
+    "01-bases/cours-bases.md": "# Cours : les bases\n\n## Pourquoi\n\nLire le [TP](tp-deploiement.md) puis [la suite](../02-suite/cours-suite.md).\n\n"
+    "![Un schéma de test](images/schema.svg)\n\n"
+    '=== "minikube"\n\n    Texte ONGLET-MINIKUBE.\n\n=== "kind"\n\n    Texte ONGLET-KIND.\n\n'
+    '??? info "Facultatif : détails"\n    Bloc FACULTATIF-OUVERT.\n',
+    "01-bases/tp-deploiement.md": "# TP : déployer\n\n## 1. Le Deployment\n\n"
+    f'```yaml title="deployment.yaml"\n{DEPLOYMENT}```\n\n## 2. Le service\n\n'
+    f'```yaml title="service.yaml"\n{SERVICE}```\n\n'
+    f"??? correction\n    Réponse PDF-SENTINEL-CORRECTION.\n\n{indent('```yaml')}\n{indent(SERVICE)}{indent('```')}\n",
+    "02-suite/cours-suite.md": "# Cours : la suite\n\nTexte de la suite.\n",
+}
+NAV = [
+    {"Accueil": ["index.md", "00-accueil/outils.md"]},
+    {"Bases": ["01-bases/cours-bases.md", "01-bases/tp-deploiement.md"]},
+    {"Suite": ["02-suite/cours-suite.md"]},
+]
+
+
+def write_course(root, pages=PAGES):
+    config = make_fixture_site(root, pages, NAV)
+    (root / "docs" / "01-bases" / "images").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "01-bases" / "images" / "schema.svg").write_text(SVG)
+    return config
+
+
+def build(root, config, *, mode="show", cache=None, name="site"):
+    env = {"CORRECTIONS": mode, "PDF": "1", "PDF_CACHE_DIR": str(cache or root / "cache"),
+           "SOURCE_DATE_EPOCH": "1764028800"}
+    result = run_mkdocs_build(config, root / name, env=env)
+    assert result.returncode == 0, result.output
+    return result
+
+
+def plain(text: str) -> str:
+    """French non-breaking spaces (added by the typography hook) read as spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def pdf_text(path, layout=False) -> str:
+    command = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]
+    return plain(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pdf-course")
+    config = write_course(root)
+    return root, config, build(root, config)
+
+
+def chapter_pdf(course, stem="01-bases", language="fr"):
+    return course[2].site / "pdf" / language / f"{stem}.pdf"
+
+
+def test_every_chapter_and_the_course_have_a_pdf_in_both_languages(course):
+    for language in ("fr", "en"):
+        for stem in ("00-accueil", "01-bases", "02-suite", "formation-kubernetes"):
+            assert chapter_pdf(course, stem, language).is_file(), (language, stem)
+
+
+def test_metadata_outline_and_page_count(course):
+    reader = pypdf.PdfReader(chapter_pdf(course))
+    assert reader.metadata.title == "Formation Kubernetes — 1. Bases"
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    outline = [plain(item.title) for item in reader.outline if not isinstance(item, list)]
+    assert outline == ["Cours : les bases", "TP : déployer"]
+    nested = [plain(item.title) for item in reader.outline[1] if not isinstance(item, list)]
+    assert "Pourquoi" in nested
+    assert len(reader.pages) >= 4  # cover, contents, two pages
+
+
+def test_every_page_title_cover_contents_and_footer_are_printed(course):
+    text = pdf_text(chapter_pdf(course))
+    for title in ("Cours : les bases", "TP : déployer", "Chapitre 1", "Sommaire", "Édition stagiaire"):
+        assert title in text
+    pages = len(pypdf.PdfReader(chapter_pdf(course)).pages)
+    assert f"page 3 / {pages}" in text
+
+
+def test_links_inside_the_pdf_are_internal_and_others_go_to_the_site(course):
+    reader = pypdf.PdfReader(chapter_pdf(course))
+    internal, external = 0, []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A") or {}
+            if "/Dest" in annotation or action.get("/S") == "/GoTo":
+                internal += 1
+            elif "/URI" in action:
+                external.append(action["/URI"])
+    assert internal >= 3  # contents entries and the link to the TP
+    assert "http://127.0.0.1:8000/02-suite/cours-suite/" in external
+
+
+def test_code_blocks_are_lossless_and_keep_their_indentation(course):
+    path = chapter_pdf(course)
+    # -layout: plain pdftotext drops a hyphen that ends a wrapped line, as if it were hyphenation.
+    flat = re.sub(r"\s+", "", pdf_text(path, layout=True))
+    for block in (DEPLOYMENT, SERVICE):
+        assert re.sub(r"\s+", "", block) in flat
+    layout = pdf_text(path, layout=True).splitlines()
+    for block in (DEPLOYMENT, SERVICE):
+        lines = [line for line in block.splitlines() if line.strip() and len(line) < 60]
+        anchor = next(row for row in layout if row.strip() == lines[0].strip())
+        base = len(anchor) - len(anchor.lstrip())
+        for line in lines:
+            candidates = [row for row in layout if row.strip() == line.strip()]
+            expected = len(line) - len(line.lstrip())
+            assert any(abs((len(row) - len(row.lstrip()) - base) - expected) <= 1 for row in candidates), line
+
+
+def test_yaml_files_are_attached_for_a_lossless_copy(course):
+    attachments = pypdf.PdfReader(chapter_pdf(course)).attachments
+    assert set(attachments) >= {"deployment.yaml", "service.yaml"}
+    assert attachments["deployment.yaml"][0].decode() == DEPLOYMENT
+
+
+def test_tabs_optional_blocks_and_images_are_printed(course):
+    text = pdf_text(chapter_pdf(course))
+    for mark in ("minikube", "ONGLET-MINIKUBE", "kind", "ONGLET-KIND", "FACULTATIF-OUVERT"):
+        assert mark in text
+    reader = pypdf.PdfReader(chapter_pdf(course))
+    assert any("/XObject" in (page.get("/Resources") or {}) for page in reader.pages)
+
+
+def test_home_page_lists_the_pdfs_with_page_counts(course):
+    home = (course[2].site / "index.html").read_text()
+    pages = len(pypdf.PdfReader(chapter_pdf(course)).pages)
+    assert 'href="pdf/fr/01-bases.pdf"' in home and f"({pages} pages)" in home
+    tp = (course[2].site / "01-bases" / "tp-deploiement" / "index.html").read_text()
+    assert 'href="../../pdf/fr/01-bases.pdf"' in tp
+    tp_en = (course[2].site / "en" / "01-bases" / "tp-deploiement" / "index.html").read_text()
+    assert 'href="../../../pdf/en/01-bases.pdf"' in tp_en
+
+
+def test_hide_mode_leaves_no_correction_in_any_pdf(tmp_path):
+    config = write_course(tmp_path)
+    result = build(tmp_path, config, mode="hide")
+    pdfs = list((result.site / "pdf").rglob("*.pdf"))
+    assert len(pdfs) == 8
+    for path in pdfs:
+        assert "PDF-SENTINEL-CORRECTION" not in pdf_text(path)
+    assert "Correction disponible après le TP" in pdf_text(result.site / "pdf" / "fr" / "01-bases.pdf")
+
+
+def test_show_mode_prints_the_correction_open(course):
+    assert "PDF-SENTINEL-CORRECTION" in pdf_text(chapter_pdf(course))
+
+
+def test_cache_reuses_unchanged_chapters_and_renders_a_changed_one(tmp_path):
+    config = write_course(tmp_path)
+    first = build(tmp_path, config)
+    assert "pdf fr/01-bases.pdf" in first.output and ", rendered" in first.output
+    second = build(tmp_path, config)
+    assert ", rendered" not in second.output
+    page = tmp_path / "docs" / "02-suite" / "cours-suite.md"
+    page.write_text(page.read_text() + "\nUne phrase ajoutée.\n")
+    third = build(tmp_path, config)
+    assert re.search(r"pdf fr/02-suite\.pdf: \d+ pages, [\d.]+ s, rendered", third.output)
+    assert re.search(r"pdf fr/01-bases\.pdf: \d+ pages, [\d.]+ s, cached", third.output)
+
+
+def test_missing_image_stops_the_build_naming_the_page_and_writes_no_pdf(tmp_path):
+    pages = {**PAGES, "02-suite/cours-suite.md": '# Suite\n\n<img alt="x" src="images/absente.svg">\n'}
+    config = write_course(tmp_path, pages)
+    env = {"PDF": "1", "PDF_CACHE_DIR": str(tmp_path / "cache")}
+    result = run_mkdocs_build(config, tmp_path / "site", env=env)
+    assert result.returncode != 0
+    assert "02-suite/cours-suite.md: image 'images/absente.svg' not found" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "site" / "pdf" / "fr" / "02-suite.pdf").exists()
+    assert not list((tmp_path / "site").rglob("*.tmp"))
+
+
+def test_two_builds_give_identical_pdfs(tmp_path):
+    config = write_course(tmp_path)
+    first = build(tmp_path, config, cache=tmp_path / "cache-a", name="site-a")
+    second = build(tmp_path, config, cache=tmp_path / "cache-b", name="site-b")
+    for path in (first.site / "pdf").rglob("*.pdf"):
+        twin = second.site / path.relative_to(first.site)
+        assert path.read_bytes() == twin.read_bytes(), path.name

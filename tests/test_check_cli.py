@@ -1,0 +1,164 @@
+"""The content checker as `make check` runs it: summary lines, failure lines, exit status."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from check_links import extract_urls
+from course.spelling import prose_words
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKER = ROOT / "hooks" / "check_content.py"
+THIN = "\u202f"
+
+MKDOCS_YML = """\
+site_url: !ENV [SITE_URL, "http://127.0.0.1:8000/"]
+extra:
+  kubernetes_version: "1.35"
+  corrections:
+    mode: !ENV [CORRECTIONS, release]
+"""
+
+GOOD_PAGE = """\
+# TP : déployer
+
+Créez le fichier :
+
+```yaml title="pod.yaml"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+```
+
+```yaml title="pod.yaml (squelette à compléter)"
+image: <image>
+```
+
+```yaml title="extrait du Pod"
+ports:
+  - containerPort: 80
+```
+
+??? correction
+
+    Appliquez le manifeste avec kubectl.
+"""
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(CHECKER), *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """A folder with a mkdocs.yml and docs/ holding one good page."""
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    docs = tmp_path / "docs" / "01-chapitre"
+    docs.mkdir(parents=True)
+    (docs / "tp.md").write_text(GOOD_PAGE, encoding="utf-8")
+    return tmp_path
+
+
+def check(site: Path, *args: str) -> subprocess.CompletedProcess:
+    # Run from elsewhere: the checker must not depend on the current directory.
+    return run("--config", str(site / "mkdocs.yml"), *args, str(site / "docs"), cwd=Path("/"))
+
+
+def test_a_clean_folder_prints_the_summaries_and_exits_0(site):
+    result = check(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "manifests: 1 valid, 1 skeletons, 1 fragments, 0 configs, 0 other, 0 invalid"
+        " (Kubernetes 1.35)",
+        f"spelling: {words_of(site)} words, 0 unknown",
+    ]
+    assert result.stderr == ""
+
+
+def words_of(site: Path) -> int:
+    return len(prose_words((site / "docs" / "01-chapitre" / "tp.md").read_text()))
+
+
+def test_failures_are_listed_with_their_page_and_line_and_exit_1(site):
+    page = site / "docs" / "01-chapitre" / "tp.md"
+    page.write_text(
+        GOOD_PAGE.replace(
+            "apiVersion: v1\nkind: Pod", "apiVersion: v1\nkind: Pod\nstatu: {}"
+        ).replace("Créez", "Crééz"),
+        encoding="utf-8",
+    )
+    result = check(site)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "docs/01-chapitre/tp.md:8: Pod/web: unknown field «statu»" in lines
+    assert "docs/01-chapitre/tp.md:3: unknown word «Crééz»" in lines
+    assert lines[-1] == f"spelling: {words_of(site)} words, 1 unknown"
+    assert any(line.startswith("manifests: 0 valid,") and "1 invalid" in line for line in lines)
+
+
+def test_a_yaml_syntax_error_is_a_failure_line_not_a_traceback(site):
+    (site / "docs" / "broken.md").write_text("```yaml\na: [1, 2\n```\n", encoding="utf-8")
+    result = check(site, "--only", "manifests")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout.splitlines()[0].startswith("docs/broken.md:3: YAML syntax error:")
+
+
+def test_only_runs_one_check(site):
+    result = check(site, "--only", "spelling")
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["spelling"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("  kubernetes_version: 1.30\n", "quote extra.kubernetes_version"),
+        ("  other: 1\n", "extra.kubernetes_version is missing"),
+        ('  kubernetes_version: "1.2"\n', "no schemas for Kubernetes 1.2"),
+    ],
+)
+def test_a_bad_version_setting_is_explained(site, setting, message):
+    config = site / "mkdocs.yml"
+    config.write_text(
+        MKDOCS_YML.replace('  kubernetes_version: "1.35"\n', setting), encoding="utf-8"
+    )
+    result = check(site, "--only", "manifests")
+    assert result.returncode == 1
+    assert result.stdout.startswith("manifests: cannot run:") and message in result.stdout
+
+
+def test_a_missing_docs_folder_is_an_error_message(tmp_path):
+    result = run(str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("error:") and "Traceback" not in result.stderr
+
+
+def test_the_thousands_of_the_summary_are_separated_by_a_thin_space(site):
+    page = site / "docs" / "long.md"
+    page.write_text("Un conteneur tourne.\n" * 400, encoding="utf-8")
+    result = check(site, "--only", "spelling")
+    assert f"spelling: 1{THIN}" in result.stdout
+
+
+def test_link_extraction_skips_code_and_local_hosts():
+    page = """\
+Voir la [documentation](https://kubernetes.io/docs/concepts/#pods), et https://kind.sigs.k8s.io.
+Ouvrez http://localhost:8080 ou http://web.example.com/ ou http://192.168.49.2:30080.
+`https://dans-du-code.io`
+
+```bash
+curl https://dans-un-bloc.io
+```
+"""
+    assert list(extract_urls(page)) == [
+        (1, "https://kubernetes.io/docs/concepts/"),
+        (1, "https://kind.sigs.k8s.io"),
+    ]
