@@ -62,7 +62,7 @@ build: install system-deps ## Build the static site into site/ (strict)
 	$(MKDOCS) build --strict --clean
 
 .PHONY: test
-test: install test-system-deps lint ## Run every test (build, browser, corrections, content checks)
+test: install test-system-deps lint check ## Run every test (content checks, build, PDFs, browser)
 	$(BIN)/python -m pytest
 
 .PHONY: lint
@@ -99,3 +99,11 @@ pdf-trainer: install system-deps ## Trainer edition (every correction, open) in 
 	CORRECTIONS=show PDF=1 PDF_EDITION=trainer PDF_OUTPUT_DIR=build/trainer/pdf \
 	  $(MKDOCS) build --strict --site-dir build/trainer/site
 	@echo "Trainer PDFs: build/trainer/pdf/<lang>/"
+
+.PHONY: check
+check: install test-system-deps ## Check every manifest against Kubernetes and the spelling of docs/ (offline)
+	$(BIN)/python hooks/check_content.py
+
+.PHONY: linkcheck
+linkcheck: install ## Check the external links of docs/ (needs the network; not part of make test)
+	$(BIN)/python hooks/check_links.py

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import yaml
+
 from course import manifests, spelling
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -78,20 +78,25 @@ def test_trainee_journey_stays_on_the_site(real_site, serve, page):
     assert "Kubernetes" in page.title()
 
     # Follow the nav (a drawer at this width) to a chapter page.
-    page.click("label[for='__drawer']")
-    page.get_by_role("navigation").get_by_text("Premiers pas").first.click()
-    page.locator(".md-nav__link[href*='cours-types-de-clusters']").first.click()
+    # The menu opens as a drawer at this width; then walk the nav with its "next" links.
+    page.click("label.md-header__button[for='__drawer']")
+    page.locator(".md-nav--primary a.md-nav__link[href*='introduction']:visible").first.wait_for()
+    page.keyboard.press("Escape")
+    page.goto(base)
+    for _ in range(3):
+        page.locator("a.md-footer__link--next").click()
     page.wait_for_url("**/01-premiers-pas/cours-types-de-clusters/")
     assert page.locator("article h1").first.inner_text().startswith("Cours")
 
     # A code block has a copy button.
-    assert page.locator("article .md-clipboard").count() > 0
+    page.locator("article button.md-code__button[data-md-type='copy']").first.wait_for(state="attached")
+    assert page.locator("article button.md-code__button[data-md-type='copy']").count() > 0
 
     # Search a French word with an accent.
-    page.click("label[for='__search']")
+    page.click("input[data-md-component='search-query']")
     page.fill("input[data-md-component='search-query']", "nœud")
     results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=10_000)
+    results.first.wait_for(timeout=30_000)  # the search worker indexes first
     assert results.count() > 0
 
     # Switch to English, then back to French.

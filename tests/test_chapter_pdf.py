@@ -52,7 +52,10 @@ SERVICE = textwrap.dedent(
           targetPort: 8080
     """
 )
-SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 60"><rect width="200" height="60" fill="#e3f2fd"/><text x="10" y="35" font-size="14">Schéma</text></svg>'
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 60">'
+    '<rect width="200" height="60" fill="#e3f2fd"/><text x="10" y="35" font-size="14">Schéma</text></svg>'
+)
 
 
 def indent(text: str, spaces: int = 4) -> str:
@@ -61,8 +64,10 @@ def indent(text: str, spaces: int = 4) -> str:
 
 PAGES = {
     "index.md": "# Accueil\n\nBienvenue.\n\n## Les PDF\n\n<!-- pdf-list -->\n",
-    "00-accueil/outils.md": "# Outils de la formation\n\nVoir le [TP des bases](../01-bases/tp-deploiement.md#2-le-service).\n",
-    "01-bases/cours-bases.md": "# Cours : les bases\n\n## Pourquoi\n\nLire le [TP](tp-deploiement.md) puis [la suite](../02-suite/cours-suite.md).\n\n"
+    "00-accueil/outils.md": "# Outils de la formation\n\n"
+    "Voir le [TP des bases](../01-bases/tp-deploiement.md#2-le-service).\n",
+    "01-bases/cours-bases.md": "# Cours : les bases\n\n## Pourquoi\n\n"
+    "Lire le [TP](tp-deploiement.md) puis [la suite](../02-suite/cours-suite.md).\n\n"
     "![Un schéma de test](images/schema.svg)\n\n"
     '=== "minikube"\n\n    Texte ONGLET-MINIKUBE.\n\n=== "kind"\n\n    Texte ONGLET-KIND.\n\n'
     '??? info "Facultatif : détails"\n    Bloc FACULTATIF-OUVERT.\n',

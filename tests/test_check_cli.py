@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from check_links import extract_urls
 from course.spelling import prose_words
 

@@ -102,7 +102,11 @@ def test_show_mode_has_every_correction(tmp_path):
 
 
 def test_release_mode_has_exactly_the_released_ones(tmp_path):
-    release = [{"id": "deuxieme"}, {"chapter": 2, "from": "2000-01-01"}, {"page": "01-bases/tp-a.md", "from": "2999-01-01"}]
+    release = [
+        {"id": "deuxieme"},
+        {"chapter": 2, "from": "2000-01-01"},
+        {"page": "01-bases/tp-a.md", "from": "2999-01-01"},
+    ]
     build = build_fixture(tmp_path, "release", release=release)
     assert build.returncode == 0, build.output
     assert sentinels_found(build) == {"chapter1-second", "chapter2-tab"}

@@ -3,6 +3,7 @@
 import textwrap
 
 import pytest
+
 from course import manifests
 
 VERSION = "1.35"

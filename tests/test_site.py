@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 from lxml import html as lxml_html
 
-from conftest import ROOT, make_fixture_site, run_mkdocs_build
+from conftest import make_fixture_site, run_mkdocs_build
 
 ASSET_ATTRIBUTES = {
     "script": "src",
@@ -81,7 +81,8 @@ def test_no_asset_is_loaded_from_another_host(real_site):
                 if urlparse(url).netloc:
                     offenders.append(f"{path.relative_to(real_site.site)}: <{tag}> {url}")
     for path in real_site.site.rglob("*.css"):
-        if "fonts.googleapis" in path.read_text(errors="replace") or "@import url(http" in path.read_text(errors="replace"):
+        text = path.read_text(errors="replace")
+        if "fonts.googleapis" in text or "@import url(http" in text:
             offenders.append(str(path))
     assert offenders == []
 

@@ -1,6 +1,7 @@
 """Spelling: what counts as prose, the word lists, hunspell's verdicts with line numbers."""
 
 import pytest
+
 from course import spelling
 
 
@@ -135,13 +136,30 @@ def test_listed_words_accept_a_capital_at_the_start_of_a_sentence_but_not_other_
     assert spelling.is_listed("Kubectl", accepted, "fr")
     assert spelling.is_listed("KUBECTL", accepted, "fr")
     assert spelling.is_listed("d’Kubernetes", accepted, "fr")
+    assert spelling.is_listed("ConfigMap’s", accepted, "en")
     assert not spelling.is_listed("kubernetes", accepted, "fr")
     assert not spelling.is_listed("Configmap", accepted, "fr")
+
+
+def listed(name: str) -> list[str]:
+    return (spelling.WORDS_DIR / name).read_text(encoding="utf-8").splitlines()
 
 
 @pytest.mark.parametrize("name", ["fr.txt", "en.txt"])
 def test_the_project_word_lists_are_sorted_and_unique(name):
     # The order of `LC_ALL=C sort -u`: by bytes, which for UTF-8 is by code point.
-    lines = (spelling.WORDS_DIR / name).read_text(encoding="utf-8").splitlines()
+    lines = listed(name)
     assert lines == sorted(set(lines)), f"run: LC_ALL=C sort -u -o {name} {name}"
     assert all(line and line == line.strip() for line in lines)
+
+
+@pytest.mark.parametrize(("name", "dictionary"), [("fr.txt", "fr_FR"), ("en.txt", "en_US")])
+def test_the_word_lists_hold_only_what_the_dictionaries_lack(name, dictionary):
+    words = listed(name)
+    known = set(words) - spelling.hunspell_unknown(words, dictionary)
+    assert known == set(), f"{dictionary} already knows these: drop them from {name}"
+
+
+def test_no_word_is_in_both_lists():
+    # en.txt is accepted on French pages too: a word in both lists is a word too many.
+    assert set(listed("fr.txt")) & set(listed("en.txt")) == set()

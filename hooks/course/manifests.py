@@ -128,7 +128,10 @@ def check_block(block: CodeBlock, *, kubernetes_version: str) -> Report:
                 document, block.body_line, placeholders_allowed=marker == "skeletons"
             )
         ]
-        report.fail(problems) if problems else report.count(marker)
+        if problems:
+            report.fail(problems)
+        else:
+            report.count(marker)
         return report
     for document in documents:
         if problems := yaml_problems(document, block.body_line, placeholders_allowed=False):
@@ -270,12 +273,13 @@ def parse_documents(text: str) -> list[Document]:
             node = loader.get_node()
             if node is None:
                 continue
+            duplicate_keys = list(_duplicate_keys(node))  # walks the whole document first
             documents.append(
                 Document(
                     data=loader.construct_document(node),
                     node=node,
                     line=node.start_mark.line,
-                    duplicate_keys=list(_duplicate_keys(node)),
+                    duplicate_keys=duplicate_keys,
                     placeholder=next(_placeholders(node), None),
                 )
             )
@@ -284,15 +288,33 @@ def parse_documents(text: str) -> list[Document]:
     return documents
 
 
-def _walk(node: yaml.Node) -> Iterator[yaml.Node]:
-    yield node
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            yield from _walk(key)
-            yield from _walk(value)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _walk(item)
+def _walk(root: yaml.Node) -> Iterator[yaml.Node]:
+    """Every node of a document once, even when anchors share them.
+
+    An alias inside the node it names would make a structure without end, which
+    no schema validation survives: it is reported as a YAML error instead.
+    """
+    seen: set[int] = set()
+
+    def visit(node: yaml.Node, ancestors: frozenset[int]) -> Iterator[yaml.Node]:
+        if id(node) in ancestors:
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias refers to a node that contains it", node.start_mark
+            )
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        yield node
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            children = []
+        for child in children:
+            yield from visit(child, ancestors | {id(node)})
+
+    yield from visit(root, frozenset())
 
 
 def _duplicate_keys(root: yaml.Node) -> Iterator[tuple[int, str]]:
@@ -337,14 +359,24 @@ def check_document(document: Document, block_line: int, *, version: str) -> Repo
     if not isinstance(data, dict) or not {"apiVersion", "kind"} & data.keys():
         report.count("other")
         return report
-    api_version, kind = str(data.get("apiVersion") or ""), str(data.get("kind") or "")
+    api_version, kind = data.get("apiVersion") or "", data.get("kind") or ""
+    line = block_line + document.line
+    if not isinstance(api_version, str) or not isinstance(kind, str):
+        report.fail([Problem(line, "apiVersion and kind must be strings")])
+        return report
     if config_file(api_version, kind):
         report.count("configs")
         return report
     if not api_version or not kind:
         missing = "apiVersion" if kind else "kind"
-        line = block_line + document.line
         report.fail([Problem(line, f"no «{missing}»: a manifest needs both apiVersion and kind")])
+        return report
+    if not _API_VERSION.fullmatch(api_version):
+        message = f"apiVersion «{api_version}» is neither group/version (apps/v1) nor version (v1)"
+        report.fail([Problem(line, message)])
+        return report
+    if not _KIND.fullmatch(kind):
+        report.fail([Problem(line, f"kind «{kind}» is not a kind name such as Deployment")])
         return report
     issues = validate_object(data, version=version)
     if not issues:
@@ -360,9 +392,13 @@ def check_document(document: Document, block_line: int, *, version: str) -> Repo
     return report
 
 
+_API_VERSION = re.compile(r"(?:[a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v\d+(?:(?:alpha|beta)\d+)?")
+_KIND = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
 def validate_object(data: dict, *, version: str) -> list[Issue]:
     """Strict validation of one object: a custom resource schema of crds/, else Kubernetes."""
-    api_version, kind = str(data["apiVersion"]), str(data["kind"])
+    api_version, kind = data["apiVersion"], data["kind"]
     group, _, group_version = api_version.rpartition("/")
     validator = crd_validator(group, kind.lower(), group_version) if group else None
     if validator is not None:
@@ -385,8 +421,10 @@ def name_issues(data: dict, group: str) -> list[Issue]:
     if group in TOOL_FILE_GROUPS:
         return []
     metadata = data.get("metadata")
+    if metadata is None:
+        return [Issue((), "no «metadata»: the object needs metadata.name")]
     if not isinstance(metadata, dict):
-        return [Issue((), "no «metadata» mapping: the object needs metadata.name")]
+        return []  # the schema says metadata must be a mapping
     if not (metadata.get("name") or metadata.get("generateName")):
         return [Issue(("metadata",), "no «name» (nor generateName) in metadata")]
     return []

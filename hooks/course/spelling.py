@@ -8,17 +8,23 @@ comments, link targets, attribute lists, emoji shortcodes and the type and
 identifier of admonition headers are left out. Words holding a digit or an
 underscore (`k3s`, `v1`, `2e`, `MY_VAR`) are identifiers, not prose: left out.
 
+French typography sets foreign words in italics, and so do the pages
+(*control plane*, *travaux pratiques*): a word in italics is also accepted
+when the other language's dictionary knows it.
+
 The project's word lists, in `words/`, hold what the dictionaries lack: one word
 per line, kept sorted with `LC_ALL=C sort -u`.
 
-- `en.txt`: names and terms that stay English in every language (product
-  names, Kubernetes kinds and vocabulary): accepted on every page;
-- `fr.txt`: words accepted in French prose only (English technical words a
-  French sentence uses, French words missing from the dictionary).
+- `en.txt`: words right in English that en_US lacks (product names, Kubernetes
+  kinds and vocabulary: kubectl, ConfigMap, namespace); accepted on every page,
+  since French prose names them too;
+- `fr.txt`: words right in French prose that fr_FR and en.txt lack: French
+  words (réplica) and the English words en_US knows (Deployment, runtime, Helm).
 
 A listed word is accepted as written, and capitalised or in capitals when it
-is listed in lower case; after a French elision too (`d’Argo`, `l’API`).
-Every word a list lacks is sent once, for all pages, to hunspell.
+is listed in lower case; after a French elision (`d’Argo`, `l’API`) or before
+an English possessive (`PPA’s`) too; ’ and ' are the same apostrophe. Every
+word the lists lack is sent once, for all pages, to hunspell.
 """
 
 from __future__ import annotations
@@ -106,9 +112,8 @@ def unknown_words(words: Iterable[str], language: str, words_dir: Path = WORDS_D
 
 
 def is_listed(word: str, accepted: frozenset[str], language: str) -> bool:
-    forms = {word}
-    if language == "fr":
-        forms.add(_ELISION.sub("", word))
+    word = word.replace("’", "'")
+    forms = {word, _ELISION.sub("", word) if language == "fr" else _POSSESSIVE.sub("", word)}
     return any(_listed_form(form, accepted) for form in forms)
 
 
@@ -229,7 +234,8 @@ def word_list(language: str, words_dir: Path = WORDS_DIR) -> frozenset[str]:
     for name in WORD_LISTS[language]:
         path = words_dir / name
         if path.is_file():
-            words.update(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+            text = path.read_text(encoding="utf-8").replace("’", "'")
+            words.update(line.strip() for line in text.splitlines())
     words.discard("")
     return frozenset(words)
 
@@ -244,7 +250,8 @@ OTHER_LANGUAGE = {"fr": "en", "en": "fr"}
 # (l’image, peut-être, MY_VAR), so each is judged whole.
 _TOKEN = re.compile(r"[^\W_]+(?:['’_-][^\W_]+)*")
 _IDENTIFIER = re.compile(r"[\d_]")
-_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’]", re.IGNORECASE)
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"'s$")
 # *italique* or _italique_: not **gras**, not a list bullet (`* item`), not snake_case.
 _ITALIC = re.compile(
     r"(?<![*_\w])(?P<mark>[*_])(?![\s*_])(?P<text>[^*_]+?)(?<![\s*_])(?P=mark)(?![*_\w])"
