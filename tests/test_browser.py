@@ -126,11 +126,12 @@ def corrections_site(tmp_path_factory):
         root,
         {
             "index.md": "# Accueil\n\nBienvenue.\n",
+            "00-accueil/outils.md": "# Outils\n\nRien à corriger.\n",
             "01-bases/tp.md": "# TP\n\n## 1. Question\n\n??? correction\n    RÉPONSE-VISIBLE\n\n"
             + "Du texte.\n\n" * 60
             + "## 2. Question\n\n??? correction\n    RÉPONSE-ANCRE\n",
         },
-        nav=[{"Accueil": ["index.md"]}, {"Bases": ["01-bases/tp.md"]}],
+        nav=[{"Accueil": ["index.md", "00-accueil/outils.md"]}, {"Bases": ["01-bases/tp.md"]}],
     )
     build = run_mkdocs_build(config, root / "site", env={"CORRECTIONS": "show"})
     assert build.returncode == 0, build.output
