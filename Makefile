@@ -8,8 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MKDOCS := PYTHONPATH=hooks $(BIN)/mkdocs
-CORRECTIONS ?=
-export CORRECTIONS
+# CORRECTIONS=hide|release|show on the command line reaches mkdocs through the environment.
 # Material's end-of-life banner would bury our own messages.
 export NO_MKDOCS_2_WARNING := 1
 
