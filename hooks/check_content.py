@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from course import manifests, spelling
+from course.site import read_mkdocs_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = ("manifests", "spelling")
@@ -118,20 +119,10 @@ def number(count: int) -> str:
 # --- mkdocs.yml ----------------------------------------------------------------------------------
 
 
-class _MkDocsLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose `!ENV` and `!!python/name:` tags the safe loader refuses.
-
-    Their values are MkDocs' business; here they read as None.
-    """
-
-
-_MkDocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def kubernetes_version(config: Path) -> str:
     """The Kubernetes version the course targets, checked against kubernetes-validate."""
     try:
-        settings = yaml.load(config.read_text(encoding="utf-8"), Loader=_MkDocsLoader)
+        settings = read_mkdocs_yaml(config.read_text(encoding="utf-8"))
     except OSError as error:
         raise ContentError(f"{config}: {error.strerror}") from None
     except yaml.YAMLError as error:

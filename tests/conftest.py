@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from course.site import read_mkdocs_yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
@@ -54,24 +56,7 @@ def real_site(tmp_path_factory) -> Build:
 
 @pytest.fixture(scope="session")
 def real_config() -> dict:
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TolerantLoader)
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose !ENV and !!python tags PyYAML's safe loader refuses."""
-
-
-def _any_tag(loader, suffix, node):
-    if isinstance(node, yaml.SequenceNode):
-        values = loader.construct_sequence(node)
-        return values[-1] if suffix == "ENV" and values else values
-    if isinstance(node, yaml.MappingNode):
-        return loader.construct_mapping(node)
-    return loader.construct_scalar(node)
-
-
-_TolerantLoader.add_multi_constructor("!", _any_tag)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+    return read_mkdocs_yaml((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 def make_fixture_site(
@@ -102,5 +87,5 @@ def make_fixture_site(
 
 
 def _real_hooks() -> list[Path]:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    config = read_mkdocs_yaml((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     return [ROOT / hook for hook in config["hooks"]]

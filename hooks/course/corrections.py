@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from course.chapters import Chapter
-from course.html import parse_fragment, serialize_fragment
+from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
+from course.markdown import lines_in_code
 
 MODES = ("hide", "release", "show")
 DEFAULT_MODE = "release"
@@ -54,7 +55,6 @@ _HEADER = re.compile(
     r"^(?P<indent>[ ]*)(?P<marker>\?\?\?\+?|!!!)[ ]+correction"
     r"(?:[ ]+(?P<ident>[\w-]+))?(?:[ ]+\"(?P<title>[^\"]*)\")?[ ]*$"
 )
-_FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,})")
 
 
 def scan_corrections(markdown: str, *, page: str, file: str | None = None) -> list[CorrectionSource]:
@@ -64,19 +64,13 @@ def scan_corrections(markdown: str, *, page: str, file: str | None = None) -> li
     """
     file = file or page
     lines = markdown.splitlines()
+    code = lines_in_code(markdown)
     found: list[CorrectionSource] = []
     open_indent: int | None = None  # indentation of the correction whose body we are in
-    fence: tuple[int, str] | None = None  # (indent, fence chars) of the open code fence
     for index, line in enumerate(lines):
         number = index + 1
         indent = len(line) - len(line.lstrip(" "))
-        if fence is not None:
-            if _closes_fence(line, fence):
-                fence = None
-            continue
-        if match := _FENCE.match(line):
-            fence = (len(match.group("indent")), match.group("fence"))
-        if not line.strip():
+        if number in code or not line.strip():
             continue
         if open_indent is not None and indent <= open_indent:
             open_indent = None
@@ -108,12 +102,6 @@ def scan_corrections(markdown: str, *, page: str, file: str | None = None) -> li
             )
         )
     return found
-
-
-def _closes_fence(line: str, fence: tuple[int, str]) -> bool:
-    stripped = line.strip()
-    char, length = fence[1][0], len(fence[1])
-    return len(stripped) >= length and set(stripped) == {char}
 
 
 def _has_indented_body(lines: list[str], header_index: int, header_indent: int) -> bool:
@@ -333,7 +321,7 @@ def apply_corrections(
 
 def _inner_html_without_summary(element) -> str:
     for summary in element.findall("summary"):
-        _remove_keeping_tail(summary)
+        remove_keeping_tail(summary)
     holder = parse_fragment("")
     holder.text = element.text
     holder.extend(list(element))
@@ -352,14 +340,3 @@ def _replace(element, html_text: str) -> None:
     last_tail = (new_nodes[-1].tail or "") if new_nodes else ""
     if new_nodes:
         new_nodes[-1].tail = last_tail + (tail or "")
-
-
-def _remove_keeping_tail(element) -> None:
-    parent = element.getparent()
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)

@@ -17,3 +17,15 @@ def serialize_fragment(root: lxml_html.HtmlElement) -> str:
     text = lxml_html.tostring(root, encoding="unicode", method="html")
     opening, closing = f"<{_WRAPPER}>", f"</{_WRAPPER}>"
     return text[len(opening) : -len(closing)] if text.startswith(opening) else text
+
+
+def remove_keeping_tail(element) -> None:
+    """Remove an element but keep the text that follows it (lxml stores it on the element)."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

@@ -45,28 +45,14 @@ import jsonschema
 import kubernetes_validate
 import yaml
 
+from course.markdown import CodeBlock, fenced_blocks
+
 CRD_DIR = Path(__file__).parent / "crds"
 CATEGORIES = ("valid", "skeletons", "fragments", "configs", "other", "invalid")
 
 
 class ManifestError(ValueError):
     """A setting the checker cannot work with (not a problem in a page)."""
-
-
-@dataclass(frozen=True)
-class CodeBlock:
-    """A fenced code block of a Markdown page, its fence indentation removed."""
-
-    first_line: int  # 1-based line of the opening fence in the page
-    last_line: int  # 1-based line of the closing fence (the page's last line if unclosed)
-    lang: str
-    title: str
-    text: str
-
-    @property
-    def body_line(self) -> int:
-        """Page line of the block's first content line."""
-        return self.first_line + 1
 
 
 @dataclass(frozen=True)
@@ -183,55 +169,6 @@ def block_marker(title: str) -> str | None:
     if any(word in lowered for word in FRAGMENT_WORDS):
         return "fragments"
     return None
-
-
-# --- Markdown fences -----------------------------------------------------------------------------
-
-_OPENING_FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)\s*$")
-_LANG = re.compile(r"^\{?\s*\.?(?P<lang>[\w+#-]+)")
-_TITLE = re.compile(r"""\btitle=(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')""")
-
-
-def fenced_blocks(markdown: str) -> Iterator[CodeBlock]:
-    """Every fenced code block of a page, in order, whatever its language.
-
-    Fences indented inside admonitions and content tabs are found too, and
-    their indentation is removed from the content, as pymdownx.superfences does.
-    """
-    lines = markdown.splitlines()
-    index = 0
-    while index < len(lines):
-        opening = _OPENING_FENCE.match(lines[index])
-        if opening is None:
-            index += 1
-            continue
-        indent, fence, info = opening.group("indent", "fence", "info")
-        end = _closing_index(lines, index + 1, fence)
-        body = [_dedent(line, len(indent)) for line in lines[index + 1 : end]]
-        lang = _LANG.match(info)
-        title = _TITLE.search(info)
-        yield CodeBlock(
-            first_line=index + 1,
-            last_line=min(end, len(lines) - 1) + 1,
-            lang=lang.group("lang").lower() if lang else "",
-            title=(title.group("double") or title.group("single") or "") if title else "",
-            text="\n".join(body) + "\n",
-        )
-        index = end + 1
-
-
-def _closing_index(lines: list[str], start: int, fence: str) -> int:
-    """Index of the line closing a fence: same character, at least as long, nothing else."""
-    for index in range(start, len(lines)):
-        stripped = lines[index].strip()
-        if len(stripped) >= len(fence) and set(stripped) == {fence[0]}:
-            return index
-    return len(lines)
-
-
-def _dedent(line: str, width: int) -> str:
-    spaces = len(line) - len(line.lstrip(" "))
-    return line[min(spaces, width) :]
 
 
 # --- YAML documents ------------------------------------------------------------------------------

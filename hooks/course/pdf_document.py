@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from course.html import parse_fragment, serialize_fragment
+from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
 
 SHORT_BLOCK_LINES = 25  # code blocks up to this many lines are kept on one page
 
@@ -82,9 +82,9 @@ def _normalise(url: str) -> str:
 def _drop_screen_only(root) -> None:
     # Permalinks (¶) and line-number anchors mean nothing on paper.
     for element in root.xpath(".//a[contains(@class, 'headerlink')]"):
-        _remove_keeping_tail(element)
+        remove_keeping_tail(element)
     for element in root.xpath(".//a[starts-with(@id, '__codelineno')]"):
-        _remove_keeping_tail(element)
+        remove_keeping_tail(element)
 
 
 def _prefix_ids(root, anchor: str) -> None:
@@ -178,14 +178,3 @@ def _mark_code_blocks(root) -> list[tuple[str, str]]:
         if _TITLE_FILE.match(name) and "squelette" not in title[0].text_content():
             attached.append((name, text))
     return attached
-
-
-def _remove_keeping_tail(element) -> None:
-    parent = element.getparent()
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)

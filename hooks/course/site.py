@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
+import yaml
+
 from course.chapters import Chapter, ChapterError, chapters_from_sections
 
 DEFAULT_LANGUAGE = "fr"
@@ -68,3 +70,17 @@ def read_source(docs_dir: str, page: str) -> str:
     if not os.path.isfile(path):
         return ""
     return _read(path, os.stat(path).st_mtime_ns)
+
+
+class MkDocsYamlLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml outside MkDocs: its `!ENV` and `!!python/name:` tags read as None.
+
+    For tools that only need plain keys (nav, hooks, extra); a build uses MkDocs' own loader.
+    """
+
+
+MkDocsYamlLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def read_mkdocs_yaml(text: str) -> object:
+    return yaml.load(text, Loader=MkDocsYamlLoader)

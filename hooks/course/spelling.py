@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from course.manifests import fenced_blocks
+from course.markdown import fenced_blocks
 
 WORDS_DIR = Path(__file__).parent / "words"
 

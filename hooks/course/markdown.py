@@ -1,0 +1,82 @@
+"""Markdown structure the hooks and checkers share: fenced code blocks, found the way
+pymdownx.superfences finds them (also when indented in admonitions and content tabs)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A fenced code block of a Markdown page, its fence indentation removed."""
+
+    first_line: int  # 1-based line of the opening fence in the page
+    last_line: int  # 1-based line of the closing fence (the page's last line if unclosed)
+    lang: str
+    title: str
+    text: str
+
+    @property
+    def body_line(self) -> int:
+        """Page line of the block's first content line."""
+        return self.first_line + 1
+
+
+_OPENING_FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)\s*$")
+_LANG = re.compile(r"^\{?\s*\.?(?P<lang>[\w+#-]+)")
+_TITLE = re.compile(r"""\btitle=(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')""")
+
+
+def fenced_blocks(markdown: str) -> Iterator[CodeBlock]:
+    """Every fenced code block of a page, in order, whatever its language.
+
+    Fences indented inside admonitions and content tabs are found too, and
+    their indentation is removed from the content, as pymdownx.superfences does.
+    """
+    lines = markdown.splitlines()
+    index = 0
+    while index < len(lines):
+        opening = _OPENING_FENCE.match(lines[index])
+        if opening is None:
+            index += 1
+            continue
+        indent, fence, info = opening.group("indent", "fence", "info")
+        end = _closing_index(lines, index + 1, fence)
+        body = [_dedent(line, len(indent)) for line in lines[index + 1 : end]]
+        lang = _LANG.match(info)
+        title = _TITLE.search(info)
+        yield CodeBlock(
+            first_line=index + 1,
+            last_line=min(end, len(lines) - 1) + 1,
+            lang=lang.group("lang").lower() if lang else "",
+            title=(title.group("double") or title.group("single") or "") if title else "",
+            text="\n".join(body) + "\n",
+        )
+        index = end + 1
+
+
+def _closing_index(lines: list[str], start: int, fence: str) -> int:
+    """Index of the line closing a fence: same character, at least as long, nothing else."""
+    for index in range(start, len(lines)):
+        stripped = lines[index].strip()
+        if len(stripped) >= len(fence) and set(stripped) == {fence[0]}:
+            return index
+    return len(lines)
+
+
+def _dedent(line: str, width: int) -> str:
+    spaces = len(line) - len(line.lstrip(" "))
+    return line[min(spaces, width) :]
+
+
+
+
+def lines_in_code(markdown: str) -> set[int]:
+    """1-based numbers of the lines that belong to a fenced block, fences included."""
+    return {
+        number
+        for block in fenced_blocks(markdown)
+        for number in range(block.first_line, block.last_line + 1)
+    }
