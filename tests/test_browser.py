@@ -158,3 +158,13 @@ def test_anchor_link_opens_its_correction(corrections_site, serve, page):
     assert page.locator("details#correction-1-2").get_attribute("open") is not None
     assert page.get_by_text("RÉPONSE-ANCRE").is_visible()
     assert page.locator("details#correction-1-1").get_attribute("open") is None
+
+
+def test_printing_opens_every_collapsible_block_then_restores_them(corrections_site, serve, page):
+    page.goto(serve(corrections_site) + "01-bases/tp/")
+    details = page.locator("article details")
+    assert details.count() == 2
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert all(d.get_attribute("open") is not None for d in details.all())
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert all(d.get_attribute("open") is None for d in details.all())
