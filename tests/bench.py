@@ -1,7 +1,9 @@
-"""`make bench`: median wall time of 5 full builds of the real site (both languages).
+"""`make bench`: how long the real site takes to build, as medians printed side by side.
 
-Prints each run and the median; later changes compare their median to this one
-in the same run on the same machine, never to a fixed threshold.
+- site only (fr + en, PDF=0): median of 5 builds — the figure later changes compare against;
+- site and PDFs with a warm cache (what `make build` costs when no chapter changed): median of 5;
+- site and PDFs from a cold cache (every PDF rendered): one build.
+Figures are compared within one run on one machine, never to a fixed threshold.
 """
 
 from __future__ import annotations
@@ -18,19 +20,29 @@ from conftest import ROOT, run_mkdocs_build  # noqa: E402
 RUNS = 5
 
 
+def timed_build(site: Path, env: dict) -> float:
+    start = time.perf_counter()
+    build = run_mkdocs_build(ROOT / "mkdocs.yml", site, env=env)
+    elapsed = time.perf_counter() - start
+    if build.returncode != 0:
+        print(build.output, file=sys.stderr)
+        raise SystemExit(1)
+    return elapsed
+
+
 def main() -> int:
-    timings = []
     with tempfile.TemporaryDirectory() as scratch:
-        for run in range(1, RUNS + 1):
-            start = time.perf_counter()
-            build = run_mkdocs_build(ROOT / "mkdocs.yml", Path(scratch) / f"site-{run}")
-            elapsed = time.perf_counter() - start
-            if build.returncode != 0:
-                print(build.output, file=sys.stderr)
-                return 1
-            timings.append(elapsed)
-            print(f"build {run}: {elapsed:.2f} s")
-    print(f"full build (fr + en), median of {RUNS}: {statistics.median(timings):.2f} s")
+        scratch = Path(scratch)
+        cache = {"PDF_CACHE_DIR": str(scratch / "cache")}
+        cold = timed_build(scratch / "cold", {"PDF": "1", **cache})
+        rows = {
+            "site only (fr + en, no PDF)": [timed_build(scratch / f"html-{n}", {"PDF": "0"}) for n in range(RUNS)],
+            "site + PDFs, warm cache": [timed_build(scratch / f"warm-{n}", {"PDF": "1", **cache}) for n in range(RUNS)],
+        }
+    for label, timings in rows.items():
+        runs = ", ".join(f"{t:.2f}" for t in timings)
+        print(f"{label:<30} median of {RUNS}: {statistics.median(timings):6.2f} s   ({runs})")
+    print(f"{'site + PDFs, cold cache':<30} one build:   {cold:6.2f} s")
     return 0
 
 

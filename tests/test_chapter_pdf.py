@@ -130,6 +130,7 @@ def test_metadata_outline_and_page_count(course):
     reader = pypdf.PdfReader(chapter_pdf(course))
     assert reader.metadata.title == "Formation Kubernetes — 1. Bases"
     assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged PDF (PDF/UA-1)
     outline = [plain(item.title) for item in reader.outline if not isinstance(item, list)]
     assert outline == ["Cours : les bases", "TP : déployer"]
     nested = [plain(item.title) for item in reader.outline[1] if not isinstance(item, list)]

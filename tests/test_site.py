@@ -64,6 +64,14 @@ def test_translated_pages_are_in_english_and_others_fall_back_to_french(real_sit
     assert "DevOps" in intro_en.text_content()  # the French page, served under /en/
 
 
+def test_home_pages_name_the_kubernetes_version_of_mkdocs_yml(real_site, real_config):
+    """The version is set once (extra.kubernetes_version, used by `make check`); the home pages say it."""
+    version = real_config["extra"]["kubernetes_version"]
+    for home in (real_site.site / "index.html", real_site.site / "en" / "index.html"):
+        text = lxml_html.parse(str(home)).getroot().text_content().replace("\u00a0", " ")
+        assert f"Kubernetes {version}" in text, home
+
+
 def test_french_404_page_is_present(real_site):
     page = lxml_html.parse(str(real_site.site / "404.html")).getroot()
     assert "Page introuvable" in page.text_content()
