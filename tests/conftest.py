@@ -79,6 +79,7 @@ def make_fixture_site(
         "docs_dir": "docs",
         "theme": {"name": "material", "custom_dir": str(ROOT / "overrides")},
         "hooks": [str(path) for path in _real_hooks()],
+        "watch": [str(ROOT / "overrides")],
         "nav": nav,
         "extra": {"corrections": {"release": release or []}},
     }
