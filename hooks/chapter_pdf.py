@@ -7,21 +7,24 @@ edition), PDF_EDITION=trainer labels that edition, PDF_CACHE_DIR moves the cache
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 from course.chapters import ChapterError, base_source_path
-from course.pdf_document import PdfSourceError, PrintPage, prepare_pages
+from course.pdf_document import PdfSourceError, PrintPage, prepare_pages, unique_file_names
 from course.pdf_render import render_pdf
 from course.pdf_site import (
     COURSE_PDF_STEM,
+    build_day,
+    document_title,
     edition_label,
     fill_pdf_list,
     pdf_href,
+    pdf_list_items,
     pdf_relative_path,
     print_stylesheet,
 )
@@ -46,6 +49,7 @@ def on_config(config, **_):
     STATE["pages"] = {}
 
 
+@event_priority(-200)  # after mkdocs-static-i18n, so chapter titles are translated
 def on_nav(nav, *, config, **_):
     language = config.theme.get("language", DEFAULT_LANGUAGE)
     try:
@@ -59,6 +63,7 @@ def on_nav(nav, *, config, **_):
     STATE.update(
         language=language,
         chapters=chapters,
+        titles={chapter.number: item.title for chapter, item in zip(chapters, nav.items, strict=False)},
         site_dir=site_dir,
         output_dir=output_dir,
         cache_dir=Path(os.environ.get("PDF_CACHE_DIR") or repository / ".cache" / "pdf"),
@@ -77,7 +82,7 @@ def on_page_content(html, *, page, config, **_):
         page.meta["chapter_pdf"] = {
             "url": pdf_href(page.url, pdf_relative_path(STATE["language"], chapter.slug)),
             "number": chapter.number,
-            "title": chapter.title,
+            "title": STATE["titles"][chapter.number],
         }
     if PDF_LIST_MARKER in html:
         STATE["home_page"] = (Path(page.file.abs_dest_path), page.url)
@@ -116,18 +121,19 @@ def _render(chapters, *, target, config):
         site_dir=STATE["site_dir"],
         site_url=config.site_url or "",
     ))
+    titles = STATE["titles"]
     printed_chapters = [
-        {"number": c.number, "title": c.title, "pages": [next(printed) for _ in pages]}
+        {"number": c.number, "title": titles[c.number], "pages": [next(printed) for _ in pages]}
         for c, pages in zip(chapters, sources, strict=True)
     ]
     all_pages = [page for chapter in printed_chapters for page in chapter["pages"]]
     html = STATE["env"].get_template("pdf/chapter.html").render(
         lang=STATE["language"],
         course_title=config.site_name,
-        document_title=_document_title(config, chapters),
+        document_title=document_title(config.site_name, [(c.number, titles[c.number]) for c in chapters]),
         edition=edition_label(STATE["edition"], STATE["language"]),
         edition_key=STATE["edition"],
-        date=_build_date().date().isoformat(),
+        date=build_day().date().isoformat(),
         kubernetes_version=config.extra.get("kubernetes_version", ""),
         site_url=(config.site_url or "") + STATE["language_prefix"],
         stylesheet=print_stylesheet(Path(config.docs_dir)),
@@ -138,55 +144,15 @@ def _render(chapters, *, target, config):
         target=target,
         base_dir=STATE["site_dir"],
         embedded_files=set().union(*(page.files for page in all_pages)),
-        attachments=_unique_names([f for page in all_pages for f in page.code_files]),
+        attachments=unique_file_names([f for page in all_pages for f in page.code_files]),
         cache_dir=STATE["cache_dir"],
         allowed_roots=[STATE["site_dir"], Path(config.docs_dir)],
-        timestamp=_build_date(),
+        timestamp=build_day(),
     )
 
 
 def _pdf_list(*, location: str, counts: dict | None = None) -> str:
-    language = STATE["language"]
-    items = [
-        {
-            "number": chapter.number,
-            "title": chapter.title,
-            "href": pdf_href(location, pdf_relative_path(language, chapter.slug)),
-            "pages": (counts or {}).get(chapter.slug),
-        }
-        for chapter in STATE["chapters"]
-    ]
-    items.append({
-        "number": None,
-        "title": "The whole course" if language == "en" else "Le cours complet",
-        "href": pdf_href(location, pdf_relative_path(language, COURSE_PDF_STEM)),
-        "pages": (counts or {}).get(COURSE_PDF_STEM),
-    })
+    items = pdf_list_items(STATE["chapters"], STATE["titles"], STATE["language"], location, counts or {})
     return STATE["env"].get_template("partials/pdf-list.html").render(
-        items=items, lang=language, built=STATE["enabled"]
+        items=items, lang=STATE["language"], built=STATE["enabled"]
     )
-
-
-def _document_title(config, chapters) -> str:
-    if len(chapters) == 1:
-        return f"{config.site_name} — {chapters[0].number}. {chapters[0].title}"
-    return config.site_name
-
-
-def _build_date() -> dt.datetime:
-    """The day of the build (SOURCE_DATE_EPOCH if set), at midnight: stable within a day."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def _unique_names(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Two blocks titled deployment.yaml become deployment.yaml and deployment-2.yaml."""
-    seen: dict[str, int] = {}
-    unique = []
-    for name, text in files:
-        seen[name] = seen.get(name, 0) + 1
-        stem, dot, suffix = name.rpartition(".")
-        unique.append((name if seen[name] == 1 else f"{stem}-{seen[name]}{dot}{suffix}", text))
-    return unique
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pypdf
 from lxml import html as lxml_html
 
 from conftest import make_fixture_site, run_mkdocs_build
@@ -70,6 +71,18 @@ def test_home_pages_name_the_kubernetes_version_of_mkdocs_yml(real_site, real_co
     for home in (real_site.site / "index.html", real_site.site / "en" / "index.html"):
         text = lxml_html.parse(str(home)).getroot().text_content().replace("\u00a0", " ")
         assert f"Kubernetes {version}" in text, home
+
+
+def test_every_chapter_has_its_pdf_in_both_languages_with_translated_titles(real_site, real_config):
+    chapters = [next(iter(section)) for section in real_config["nav"]]
+    folders = sorted({page.split("/")[0] for page in nav_pages(real_config) if "/" in page})
+    assert len(folders) == len(chapters)
+    for language in ("fr", "en"):
+        for folder in folders:
+            assert (real_site.site / "pdf" / language / f"{folder}.pdf").is_file(), (language, folder)
+    english = pypdf.PdfReader(real_site.site / "pdf" / "en" / "01-premiers-pas.pdf")
+    assert english.metadata.title == "Kubernetes training — 1. First steps"
+    assert english.trailer["/Root"]["/Lang"] == "en"
 
 
 def test_french_404_page_is_present(real_site):

@@ -178,3 +178,14 @@ def _mark_code_blocks(root) -> list[tuple[str, str]]:
         if _TITLE_FILE.match(name) and "squelette" not in title[0].text_content():
             attached.append((name, text))
     return attached
+
+
+def unique_file_names(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Two blocks titled deployment.yaml are attached as deployment.yaml and deployment-2.yaml."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name, text in files:
+        seen[name] = seen.get(name, 0) + 1
+        stem, dot, suffix = name.rpartition(".")
+        unique.append((name if seen[name] == 1 else f"{stem}-{seen[name]}{dot}{suffix}", text))
+    return unique

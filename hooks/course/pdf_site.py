@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import posixpath
 import tempfile
@@ -14,6 +15,7 @@ from pygments.formatters import HtmlFormatter
 COURSE_PDF_STEM = "formation-kubernetes"
 PRINT_STYLESHEET = "stylesheets/pdf.css"
 
+COURSE_TITLES = {"fr": "Le cours complet", "en": "The whole course"}
 EDITIONS = {
     "trainee": {"fr": "Édition stagiaire", "en": "Trainee edition"},
     "trainer": {"fr": "Édition formateur — toutes les corrections", "en": "Trainer edition — every solution"},
@@ -29,6 +31,43 @@ def pdf_href(page_location: str, pdf_path: str) -> str:
     """Relative link from a page (its URL from the site root, e.g. 'en/01-x/tp/') to a PDF."""
     page_dir = posixpath.dirname(page_location) if not page_location.endswith("/") else page_location
     return posixpath.relpath(pdf_path, page_dir.rstrip("/") or ".")
+
+
+def pdf_list_items(
+    chapters, titles: dict[int, str], language: str, location: str, counts: dict[str, int]
+) -> list[dict]:
+    """The home page's list of PDFs: one item per chapter, then the whole course."""
+    items = [
+        {
+            "number": chapter.number,
+            "title": titles[chapter.number],
+            "href": pdf_href(location, pdf_relative_path(language, chapter.slug)),
+            "pages": counts.get(chapter.slug),
+        }
+        for chapter in chapters
+    ]
+    items.append({
+        "number": None,
+        "title": COURSE_TITLES.get(language, COURSE_TITLES["fr"]),
+        "href": pdf_href(location, pdf_relative_path(language, COURSE_PDF_STEM)),
+        "pages": counts.get(COURSE_PDF_STEM),
+    })
+    return items
+
+
+def document_title(site_name: str, chapters: list[tuple[int, str]]) -> str:
+    """PDF metadata title: the course, and the chapter when the document is one chapter."""
+    if len(chapters) == 1:
+        number, title = chapters[0]
+        return f"{site_name} — {number}. {title}"
+    return site_name
+
+
+def build_day(environ=os.environ) -> dt.datetime:
+    """The day of the build (SOURCE_DATE_EPOCH if set), at midnight UTC: same bytes all day."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def edition_label(edition: str, language: str) -> str:

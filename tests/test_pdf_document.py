@@ -1,0 +1,93 @@
+"""Pure rewriting of rendered pages into one printable document (no WeasyPrint, no build)."""
+
+from __future__ import annotations
+
+import pytest
+
+from course.pdf_document import PdfSourceError, PrintPage, prepare_pages, unique_file_names
+from course.pdf_site import build_day, document_title, pdf_href
+
+SITE_URL = "https://formation.example.org/"
+
+
+def page(url, html, src=None, title="T"):
+    return PrintPage(src=src or url.rstrip("/") + ".md", url=url, title=title, html=html)
+
+
+def test_ids_are_prefixed_per_page_and_links_follow():
+    pages = [
+        page("01-x/a/", '<h2 id="etape">É</h2><a href="#etape">ici</a><a href="../b/#fin">b</a>'),
+        page("01-x/b/", '<h2 id="etape">É</h2><p id="fin">F</p><a href="../a/">a</a>'),
+    ]
+    first, second = prepare_pages(pages, site_dir=None, site_url=SITE_URL)
+    assert 'id="p1-etape"' in first.html and 'href="#p1-etape"' in first.html
+    assert 'href="#p2-fin"' in first.html
+    assert 'id="p2-etape"' in second.html and 'href="#p1"' in second.html
+
+
+def test_links_outside_the_document_go_to_the_published_site_and_external_links_are_marked():
+    pages = [page("en/01-x/a/", '<a href="../../02-y/c/#s">c</a> <a href="https://kubernetes.io/">k</a>')]
+    (printed,) = prepare_pages(pages, site_dir=None, site_url=SITE_URL)
+    assert f'href="{SITE_URL}en/02-y/c/#s"' in printed.html
+    assert 'class="external" href="https://kubernetes.io/"' in printed.html or (
+        'href="https://kubernetes.io/" class="external"' in printed.html
+    )
+
+
+def test_tabs_print_one_after_the_other_under_their_labels():
+    html = (
+        '<div class="tabbed-set tabbed-alternate" data-tabs="1:2">'
+        '<input checked="checked" id="__tabbed_1_1" name="__tabbed_1" type="radio">'
+        '<input id="__tabbed_1_2" name="__tabbed_1" type="radio">'
+        '<div class="tabbed-labels"><label for="__tabbed_1_1">minikube</label>'
+        '<label for="__tabbed_1_2">kind</label></div>'
+        '<div class="tabbed-content"><div class="tabbed-block"><p>A</p></div>'
+        '<div class="tabbed-block"><p>B</p></div></div></div>'
+    )
+    (printed,) = prepare_pages([page("01-x/a/", html)], site_dir=None, site_url=SITE_URL)
+    assert "<input" not in printed.html and "tabbed-labels" not in printed.html
+    assert printed.html.index("minikube") < printed.html.index(">A<") < printed.html.index("kind")
+    assert printed.html.index("kind") < printed.html.index(">B<")
+
+
+def test_details_print_open_with_their_summary_as_title():
+    html = '<details class="note"><summary>Facultatif</summary><p>Texte</p></details>'
+    (printed,) = prepare_pages([page("01-x/a/", html)], site_dir=None, site_url=SITE_URL)
+    assert "<details" not in printed.html
+    assert '<p class="admonition-title">Facultatif</p>' in printed.html
+
+
+def test_a_missing_image_names_the_page(tmp_path):
+    pages = [page("01-x/a/", '<img src="images/absente.svg" alt="x">', src="01-x/a.md")]
+    with pytest.raises(PdfSourceError, match=r"^01-x/a\.md: image 'images/absente.svg' not found"):
+        prepare_pages(pages, site_dir=tmp_path, site_url=SITE_URL)
+
+
+def test_titled_code_blocks_are_collected_for_attachment_except_skeletons():
+    html = (
+        '<div class="language-yaml highlight"><span class="filename">svc.yaml</span>'
+        "<pre><code>kind: Service\n</code></pre></div>"
+        '<div class="language-yaml highlight"><span class="filename">web.yaml (squelette à compléter)</span>'
+        "<pre><code>kind: &lt;x&gt;\n</code></pre></div>"
+    )
+    (printed,) = prepare_pages([page("01-x/a/", html)], site_dir=None, site_url=SITE_URL)
+    assert printed.code_files == [("svc.yaml", "kind: Service\n")]
+    assert "short-block" in printed.html
+
+
+def test_attachment_names_are_made_unique():
+    files = [("a.yaml", "1"), ("a.yaml", "2"), ("b.yaml", "3")]
+    assert unique_file_names(files) == [("a.yaml", "1"), ("a-2.yaml", "2"), ("b.yaml", "3")]
+
+
+def test_pdf_links_are_relative_to_the_page():
+    assert pdf_href("", "pdf/fr/01-x.pdf") == "pdf/fr/01-x.pdf"
+    assert pdf_href("01-x/tp/", "pdf/fr/01-x.pdf") == "../../pdf/fr/01-x.pdf"
+    assert pdf_href("en/01-x/tp/", "pdf/en/01-x.pdf") == "../../../pdf/en/01-x.pdf"
+
+
+def test_document_title_and_build_day():
+    assert document_title("Formation", [(3, "Objets")]) == "Formation — 3. Objets"
+    assert document_title("Formation", [(0, "A"), (1, "B")]) == "Formation"
+    day = build_day({"SOURCE_DATE_EPOCH": "1764075599"})  # 2025-11-25 12:59:59 UTC
+    assert day.isoformat() == "2025-11-25T00:00:00+00:00"
