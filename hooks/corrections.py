@@ -41,6 +41,7 @@ def on_config(config, **_):
     except CorrectionError as error:
         raise PluginError(str(error)) from None
     STATE["release"] = settings.get("release")
+    config.extra["corrections_mode"] = STATE["mode"]  # read by overrides/main.html (mode banner)
 
 
 def on_nav(nav, *, config, **_):

@@ -91,6 +91,7 @@ def test_hide_mode_leaves_no_correction_anywhere(tmp_path):
     assert "Correction 1.1" in page and "Correction 1.2 — Réponse" in page
     assert "Une section de la correction" not in page  # not even in the table of contents
     assert "OPTIONAL-MARK" in page
+    assert "md-banner" not in page  # the trainer's-copy banner is for show mode only
     english = (build.site / "en" / "01-bases" / "tp-a" / "index.html").read_text()
     assert "Solution 1.1" in english
 
@@ -99,6 +100,8 @@ def test_show_mode_has_every_correction(tmp_path):
     build = build_fixture(tmp_path, "show")
     assert build.returncode == 0, build.output
     assert sentinels_found(build) == set(SENTINELS)
+    home = (build.site / "index.html").read_text()
+    assert "Copie formateur : toutes les corrections sont visibles" in home.replace("\u00a0", " ")
 
 
 def test_release_mode_has_exactly_the_released_ones(tmp_path):
