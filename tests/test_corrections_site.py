@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+
 import pytest
 
-from conftest import make_fixture_site, run_mkdocs_build
+from conftest import ROOT, make_fixture_site, run_mkdocs_build
 
 SENTINELS = {
     "chapter1-first": "ZQX-SENTINEL-ALPHA",
@@ -157,3 +162,34 @@ def test_unknown_mode_stops_the_build(tmp_path):
     assert build.returncode != 0
     assert "unknown mode 'peut-etre'" in build.output
     assert "Traceback" not in build.output
+
+
+def run_status(config, *extra, mode="release"):
+    env = {**os.environ, "CORRECTIONS": mode, "PYTHONPATH": str(ROOT / "hooks")}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "hooks" / "corrections_status.py"), "--config-file", str(config), *extra],
+        capture_output=True, text=True, env=env, cwd=config.parent,
+    )
+
+
+def test_make_corrections_prints_every_correction_and_why(tmp_path):
+    release = [{"id": "deuxieme"}, {"chapter": 2, "from": "2026-12-01"}]
+    config = make_fixture_site(tmp_path, PAGES, NAV, release=release)
+    result = run_status(config, "--date", "2026-11-25")
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if re.match(r"\d+\.\d+ ", line)}
+    assert set(rows) == {"1.1", "1.2", "2.1"}
+    assert "01-bases/tp-a#1" in rows["1.1"] and "hidden" in rows["1.1"] and "not in the release list" in rows["1.1"]
+    assert "deuxieme" in rows["1.2"] and "released" in rows["1.2"] and "docs/01-bases/tp-a.md:" in rows["1.2"]
+    assert "scheduled by chapter 2 from 2026-12-01" in rows["2.1"]
+    assert "1 of 3 corrections released" in result.stdout
+    later = run_status(config, "--date", "2026-12-01")
+    assert "2 of 3 corrections released" in later.stdout
+
+
+def test_make_corrections_reports_a_bad_release_entry(tmp_path):
+    config = make_fixture_site(tmp_path, PAGES, NAV, release=[{"chapter": 9}])
+    result = run_status(config)
+    assert result.returncode == 1
+    assert "extra.corrections.release[0]: unknown chapter '9'" in result.stderr
+    assert "Traceback" not in result.stderr
