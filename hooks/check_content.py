@@ -17,11 +17,12 @@ from pathlib import Path
 
 import yaml
 
-from course import manifests, spelling
+from course import exercises, manifests, spelling
+from course.corrections import CorrectionError
 from course.site import read_mkdocs_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKS = ("manifests", "spelling")
+CHECKS = ("manifests", "exercises", "spelling")
 VERSION_KEY = "extra.kubernetes_version"
 
 
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     if args.only in (None, "manifests"):
         results.append(run_manifests(pages, config=args.config))
+    if args.only in (None, "exercises"):
+        results.append(run_exercises(pages))
     if args.only in (None, "spelling"):
         results.append(run_spelling(pages))
     return 0 if all(results) else 1
@@ -97,6 +100,25 @@ def run_manifests(pages: dict[str, str], *, config: Path) -> bool:
     counts = ", ".join(f"{number(report.counts[name])} {name}" for name in manifests.CATEGORIES)
     print(f"manifests: {counts} (Kubernetes {version})")
     return not report.problems
+
+
+def run_exercises(pages: dict[str, str]) -> bool:
+    questions = corrections = 0
+    unanswered = []
+    for label, markdown in pages.items():
+        try:
+            report = exercises.check_exercises(markdown, page=label)
+        except CorrectionError as error:
+            unanswered.append(str(error))
+            continue
+        questions += report.questions
+        corrections += report.corrections
+        unanswered += [f"{label}:{line}: question without a '??? correction' after it" for line in report.unanswered]
+    for problem in unanswered:
+        print(problem)
+    print(f"exercises: {number(questions)} questions, {number(corrections)} corrections, "
+          f"{number(len(unanswered))} unanswered")
+    return not unanswered
 
 
 def run_spelling(pages: dict[str, str]) -> bool:

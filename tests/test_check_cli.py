@@ -79,6 +79,7 @@ def test_a_clean_folder_prints_the_summaries_and_exits_0(site):
     assert result.stdout.splitlines() == [
         "manifests: 1 valid, 1 skeletons, 1 fragments, 0 configs, 0 other, 0 invalid"
         " (Kubernetes 1.35)",
+        "exercises: 0 questions, 1 corrections, 0 unanswered",
         f"spelling: {words_of(site)} words, 0 unknown",
     ]
     assert result.stderr == ""
