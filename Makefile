@@ -70,7 +70,7 @@ lint: install ## Check the Python code with ruff
 
 .PHONY: bench
 bench: install system-deps ## Median of 5 full builds (both languages)
-	$(BIN)/python tests/bench.py
+	PYTHONPATH=hooks $(BIN)/python tests/bench.py
 
 .PHONY: lock
 lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock

@@ -222,6 +222,8 @@ def test_cache_reuses_unchanged_chapters_and_renders_a_changed_one(tmp_path):
     assert "pdf fr/01-bases.pdf" in first.output and ", rendered" in first.output
     second = build(tmp_path, config)
     assert ", rendered" not in second.output
+    elsewhere = build(tmp_path, config, name="site-elsewhere")  # the cache does not depend on site_dir
+    assert ", rendered" not in elsewhere.output
     page = tmp_path / "docs" / "02-suite" / "cours-suite.md"
     page.write_text(page.read_text() + "\nUne phrase ajoutée.\n")
     third = build(tmp_path, config)

@@ -47,13 +47,14 @@ class LocalOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def cache_key(document_html: str, embedded_files: set[Path], variant: str) -> str:
+def cache_key(document_html: str, embedded_files: set[Path], variant: str, base_dir: Path) -> str:
+    """What the PDF depends on, wherever the site is built (paths are taken relative to it)."""
     digest = hashlib.sha256()
     digest.update(weasyprint.__version__.encode())
     digest.update(variant.encode())
-    digest.update(document_html.encode("utf-8"))
+    digest.update(document_html.replace(base_dir.as_uri(), "").encode("utf-8"))
     for path in sorted(embedded_files):
-        digest.update(str(path).encode())
+        digest.update(str(path.relative_to(base_dir) if path.is_relative_to(base_dir) else path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -75,7 +76,9 @@ def render_pdf(
     """
     start = time.perf_counter()
     attachment_blob = json.dumps(attachments, ensure_ascii=False)
-    key = cache_key(document_html + attachment_blob + timestamp.isoformat(), embedded_files, "pdf/ua-1")
+    key = cache_key(
+        document_html + attachment_blob + timestamp.isoformat(), embedded_files, "pdf/ua-1", base_dir.resolve()
+    )
     cached_pdf, cached_meta = cache_dir / f"{key}.pdf", cache_dir / f"{key}.json"
     if cached_pdf.is_file() and cached_meta.is_file():
         pages = json.loads(cached_meta.read_text())["pages"]
