@@ -109,6 +109,19 @@ def test_always_open_admonition_correction_is_refused():
         scan_corrections("!!! correction\n    Answer.\n", page="p.md")
 
 
+@pytest.mark.parametrize(
+    "header", ['??? success "Correction"', '???+ note "Réponse"', '!!! tip "Solution de l\'exercice"']
+)
+def test_an_answer_written_as_another_block_is_refused(header):
+    with pytest.raises(CorrectionError, match=r"p\.md:1: this block is titled like an answer"):
+        scan_corrections(f"{header}\n    Answer.\n", page="p.md")
+
+
+def test_optional_blocks_are_not_answers():
+    text = '??? info "Facultatif : détails"\n    Texte.\n\n??? note "Solutions de stockage"\n    Texte.\n'
+    assert scan_corrections(text, page="p.md") == []
+
+
 def test_two_corrections_in_sequence_are_not_nested():
     text = "??? correction\n    One.\n\n??? correction\n    Two.\n"
     assert [c.line for c in scan_corrections(text, page="p.md")] == [1, 4]

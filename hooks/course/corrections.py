@@ -51,6 +51,12 @@ class CorrectionSource:
         return f"{self.file}:{self.line}"
 
 
+# An answer written as another kind of block would never be hidden: refuse it.
+_LOOKALIKE = re.compile(
+    r"^[ ]*(?:\?\?\?\+?|!!!)[ ]+(?!correction\b)[\w-]+(?:[ ]+[\w-]+)*[ ]+"
+    r"\"(?:Correction|Corrigé|Réponse|Solution|Answer)\b",
+    re.IGNORECASE,
+)
 _HEADER = re.compile(
     r"^(?P<indent>[ ]*)(?P<marker>\?\?\?\+?|!!!)[ ]+correction"
     r"(?:[ ]+(?P<ident>[\w-]+))?(?:[ ]+\"(?P<title>[^\"]*)\")?[ ]*$"
@@ -74,10 +80,15 @@ def scan_corrections(markdown: str, *, page: str, file: str | None = None) -> li
             continue
         if open_indent is not None and indent <= open_indent:
             open_indent = None
+        where = f"{file}:{number}"
+        if _LOOKALIKE.match(line):
+            raise CorrectionError(
+                f"{where}: this block is titled like an answer but is not a correction, so it "
+                "would never be hidden; write it '??? correction \"Titre\"'"
+            )
         match = _HEADER.match(line)
         if match is None:
             continue
-        where = f"{file}:{number}"
         if match.group("marker") == "!!!":
             raise CorrectionError(
                 f"{where}: '!!! correction' is always visible; write '??? correction' "
