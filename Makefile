@@ -57,7 +57,7 @@ serve: install ## Serve the site with live reload on http://127.0.0.1:8000 (CORR
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000
 
 .PHONY: build
-build: install system-deps ## Build the static site into site/ (strict)
+build: install system-deps ## Build the static site and its PDFs into site/ (strict)
 	$(MKDOCS) build --strict --clean
 
 .PHONY: test
@@ -69,7 +69,7 @@ lint: install ## Check the Python code with ruff
 	$(BIN)/ruff check hooks tests
 
 .PHONY: bench
-bench: install system-deps ## Median of 5 full builds (both languages)
+bench: install system-deps ## Build times: site only, site + PDFs warm (medians of 5), one cold PDF build
 	PYTHONPATH=hooks $(BIN)/python tests/bench.py
 
 .PHONY: lock
@@ -100,7 +100,7 @@ pdf-trainer: install system-deps ## Trainer edition (every correction, open) in 
 	@echo "Trainer PDFs: build/trainer/pdf/<lang>/"
 
 .PHONY: check
-check: install test-system-deps ## Check every manifest against Kubernetes and the spelling of docs/ (offline)
+check: install test-system-deps ## Manifests valid for Kubernetes, every question answered, spelling (offline)
 	$(BIN)/python hooks/check_content.py
 
 .PHONY: linkcheck
