@@ -75,7 +75,7 @@ PAGES = {
     f'```yaml title="deployment.yaml"\n{DEPLOYMENT}```\n\n## 2. Le service\n\n'
     f'```yaml title="service.yaml"\n{SERVICE}```\n\n'
     f"??? correction\n    Réponse PDF-SENTINEL-CORRECTION.\n\n{indent('```yaml')}\n{indent(SERVICE)}{indent('```')}\n",
-    "02-suite/cours-suite.md": "# Cours : la suite\n\nTexte de la suite.\n",
+    "02-suite/cours-suite.md": "# Cours : la suite\n\nTexte de la suite, sans glyphe manquant : 🚀 ✔ « œ ».\n",
 }
 NAV = [
     {"Accueil": ["index.md", "00-accueil/outils.md"]},
@@ -190,6 +190,13 @@ def test_tabs_optional_blocks_and_images_are_printed(course):
         assert mark in text
     reader = pypdf.PdfReader(chapter_pdf(course))
     assert any("/XObject" in (page.get("/Resources") or {}) for page in reader.pages)
+
+
+def test_emoji_and_french_characters_have_glyphs(course):
+    path = chapter_pdf(course, "02-suite")
+    assert "🚀 ✔ « œ »" in pdf_text(path)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Noto-Color-Emoji" in fonts  # from the Debian package the Makefile installs
 
 
 def test_home_page_lists_the_pdfs_with_page_counts(course):
