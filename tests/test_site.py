@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pypdf
+import pytest
 from lxml import html as lxml_html
 
 from conftest import make_fixture_site, run_mkdocs_build
@@ -126,29 +127,23 @@ def test_shell_blocks_hold_only_commands(real_site):
     assert prompts == []
 
 
-def test_dead_link_fails_the_build_naming_the_page(tmp_path):
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("00-accueil/absente.md", "Doc file 'index.md' contains a link '00-accueil/absente.md'"),
+        ("00-accueil/a.md#nulle-part", "Doc file 'index.md' contains a link '00-accueil/a.md#nulle-part'"),
+    ],
+    ids=["dead-link", "missing-anchor"],
+)
+def test_a_dead_link_or_anchor_fails_the_build_naming_the_page(tmp_path, link, message):
     config = make_fixture_site(
         tmp_path,
         {
-            "index.md": "# Accueil\n\nVoir [la page](00-accueil/absente.md).\n",
-            "00-accueil/a.md": "# A\n\nTexte.\n",
-        },
-        nav=[{"Accueil": ["index.md", "00-accueil/a.md"]}],
-    )
-    build = run_mkdocs_build(config, tmp_path / "site")
-    assert build.returncode != 0
-    assert "Doc file 'index.md' contains a link '00-accueil/absente.md'" in build.output
-
-
-def test_missing_anchor_fails_the_build_naming_the_page(tmp_path):
-    config = make_fixture_site(
-        tmp_path,
-        {
-            "index.md": "# Accueil\n\nVoir [la section](00-accueil/a.md#nulle-part).\n",
+            "index.md": f"# Accueil\n\nVoir [la page]({link}).\n",
             "00-accueil/a.md": "# A\n\n## Une section\n",
         },
         nav=[{"Accueil": ["index.md", "00-accueil/a.md"]}],
     )
     build = run_mkdocs_build(config, tmp_path / "site")
     assert build.returncode != 0
-    assert "index.md" in build.output and "#nulle-part" in build.output
+    assert message in build.output

@@ -302,6 +302,8 @@ def apply_corrections(
     A withheld correction is rendered without its body, so its content is gone
     from the page before the search plugin or the PDF hook sees it.
     """
+    if not corrections and CORRECTION_CLASS not in fragment:
+        return fragment  # most pages: nothing to parse
     root = parse_fragment(fragment)
     elements = [
         element
