@@ -200,7 +200,10 @@ def test_emoji_and_french_characters_have_glyphs(course):
 
 
 def test_home_page_lists_the_pdfs_with_page_counts(course):
-    home = (course[2].site / "index.html").read_text()
+    home_path = course[2].site / "index.html"
+    assert home_path.stat().st_mode & 0o044 == 0o044  # rewritten after the PDFs, still readable by a web server
+    assert (course[2].site / "pdf" / "fr" / "01-bases.pdf").stat().st_mode & 0o044 == 0o044
+    home = home_path.read_text()
     pages = len(pypdf.PdfReader(chapter_pdf(course)).pages)
     assert 'href="pdf/fr/01-bases.pdf"' in home and f"({pages} pages)" in home
     tp = (course[2].site / "01-bases" / "tp-deploiement" / "index.html").read_text()

@@ -11,9 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +19,10 @@ from urllib.request import url2pathname
 
 import weasyprint
 from weasyprint.urls import URLFetcher
+
+from course.files import write_atomically
+
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF for accessibility
 
 
 @dataclass(frozen=True)
@@ -77,12 +78,12 @@ def render_pdf(
     start = time.perf_counter()
     attachment_blob = json.dumps(attachments, ensure_ascii=False)
     key = cache_key(
-        document_html + attachment_blob + timestamp.isoformat(), embedded_files, "pdf/ua-1", base_dir.resolve()
+        document_html + attachment_blob + timestamp.isoformat(), embedded_files, PDF_VARIANT, base_dir.resolve()
     )
     cached_pdf, cached_meta = cache_dir / f"{key}.pdf", cache_dir / f"{key}.json"
     if cached_pdf.is_file() and cached_meta.is_file():
         pages = json.loads(cached_meta.read_text())["pages"]
-        _copy_atomically(cached_pdf, target)
+        write_atomically(target, cached_pdf.read_bytes())
         return RenderResult(target, pages, time.perf_counter() - start, cached=True)
 
     document = weasyprint.HTML(
@@ -91,7 +92,7 @@ def render_pdf(
         url_fetcher=LocalOnlyFetcher(allowed_roots),
     ).render()
     pdf = document.write_pdf(
-        pdf_variant="pdf/ua-1",
+        pdf_variant=PDF_VARIANT,
         pdf_identifier=True,  # derived from the content: same input, same bytes
         attachments=[
             weasyprint.Attachment(
@@ -101,29 +102,7 @@ def render_pdf(
         ]
         or None,
     )
-    _write_atomically(target, pdf)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomically(cached_pdf, pdf)
-    _write_atomically(cached_meta, json.dumps({"pages": len(document.pages)}).encode())
+    write_atomically(target, pdf)
+    write_atomically(cached_pdf, pdf)
+    write_atomically(cached_meta, json.dumps({"pages": len(document.pages)}).encode())
     return RenderResult(target, len(document.pages), time.perf_counter() - start, cached=False)
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; the site serves it
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _copy_atomically(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(source, temporary)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, target)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from lxml import html as lxml_html
 from pygments.formatters import HtmlFormatter
+
+from course.files import write_atomically
 
 COURSE_PDF_STEM = "formation-kubernetes"
 PRINT_STYLESHEET = "stylesheets/pdf.css"
@@ -96,7 +97,4 @@ def fill_pdf_list(home_page: Path, list_html: str) -> None:
     new_list.tail = old[0].tail
     old[0].getparent().replace(old[0], new_list)
     text = lxml_html.tostring(tree, encoding="unicode", doctype="<!doctype html>")
-    handle, temporary = tempfile.mkstemp(dir=home_page.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, home_page)
+    write_atomically(home_page, text.encode("utf-8"))
