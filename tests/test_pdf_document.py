@@ -69,6 +69,8 @@ def test_titled_code_blocks_are_collected_for_attachment_except_skeletons():
         "<pre><code>kind: Service\n</code></pre></div>"
         '<div class="language-yaml highlight"><span class="filename">web.yaml (squelette à compléter)</span>'
         "<pre><code>kind: &lt;x&gt;\n</code></pre></div>"
+        '<div class="language-yaml highlight"><span class="filename">web.yaml (skeleton)</span>'
+        "<pre><code>kind: &lt;x&gt;\n</code></pre></div>"
     )
     (printed,) = prepare_pages([page("01-x/a/", html)], site_dir=None, site_url=SITE_URL)
     assert printed.code_files == [("svc.yaml", "kind: Service\n")]

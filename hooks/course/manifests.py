@@ -45,7 +45,7 @@ import jsonschema
 import kubernetes_validate
 import yaml
 
-from course.markdown import CodeBlock, fenced_blocks
+from course.markdown import CodeBlock, block_marker, fenced_blocks
 
 CRD_DIR = Path(__file__).parent / "crds"
 CATEGORIES = ("valid", "skeletons", "fragments", "configs", "other", "invalid")
@@ -159,16 +159,6 @@ def yaml_problems(
             )
         )
     return problems
-
-
-def block_marker(title: str) -> str | None:
-    """The category a fence title marks, skeletons or fragments, in French or English."""
-    lowered = title.lower()
-    if any(word in lowered for word in SKELETON_WORDS):
-        return "skeletons"
-    if any(word in lowered for word in FRAGMENT_WORDS):
-        return "fragments"
-    return None
 
 
 # --- YAML documents ------------------------------------------------------------------------------
@@ -582,8 +572,6 @@ def _close_objects(schema: object, *, closable: bool) -> None:
 YAML_LANGUAGES = frozenset({"yaml", "yml"})
 
 # Words of a fence title that mark a block, matched case-insensitively anywhere in the title.
-SKELETON_WORDS = ("squelette", "skeleton")
-FRAGMENT_WORDS = ("extrait", "excerpt")
 
 # Configuration files that look like objects but are read by a tool, never sent to the
 # API server: (name, apiVersion pattern, kind pattern); an empty kind pattern means no kind.

@@ -80,3 +80,18 @@ def lines_in_code(markdown: str) -> set[int]:
         for block in fenced_blocks(markdown)
         for number in range(block.first_line, block.last_line + 1)
     }
+
+
+# Words of a fence title that mark a block as not a whole manifest (see the README).
+SKELETON_WORDS = ("squelette", "skeleton")
+FRAGMENT_WORDS = ("extrait", "excerpt")
+
+
+def block_marker(title: str) -> str | None:
+    """The category a fence title marks, skeletons or fragments, in French or English."""
+    lowered = title.lower()
+    if any(word in lowered for word in SKELETON_WORDS):
+        return "skeletons"
+    if any(word in lowered for word in FRAGMENT_WORDS):
+        return "fragments"
+    return None

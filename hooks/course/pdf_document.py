@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
+from course.markdown import block_marker
 
 SHORT_BLOCK_LINES = 25  # code blocks up to this many lines are kept on one page
 
@@ -175,7 +176,7 @@ def _mark_code_blocks(root) -> list[tuple[str, str]]:
             block.set("class", block.get("class") + " short-block")
         title = block.xpath("./span[@class='filename']")
         name = title[0].text_content().strip().split(" ")[0] if title else ""
-        if _TITLE_FILE.match(name) and "squelette" not in title[0].text_content():
+        if _TITLE_FILE.match(name) and block_marker(title[0].text_content()) != "skeletons":
             attached.append((name, text))
     return attached
 
