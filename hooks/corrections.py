@@ -13,19 +13,9 @@ from course.corrections import (
     CorrectionError,
     RenderedCorrection,
     apply_corrections,
-    decide,
-    number_corrections,
-    parse_mode,
-    parse_release_rules,
-    scan_corrections,
+    resolve_mode,
 )
-from course.site import (
-    DEFAULT_LANGUAGE,
-    chapters_from_nav,
-    docs_dir_label,
-    localized_source,
-    read_source,
-)
+from course.site import DEFAULT_LANGUAGE, correction_catalogue, docs_dir_label
 
 log = logging.getLogger("mkdocs.plugins.corrections")
 
@@ -37,7 +27,7 @@ def on_config(config, **_):
     STATE.clear()
     settings = config.extra.get("corrections") or {}
     try:
-        STATE["mode"] = parse_mode(os.environ.get("CORRECTIONS") or settings.get("mode"))
+        STATE["mode"] = resolve_mode(os.environ.get("CORRECTIONS"), settings.get("mode"))
     except CorrectionError as error:
         raise PluginError(str(error)) from None
     STATE["release"] = settings.get("release")
@@ -46,32 +36,24 @@ def on_config(config, **_):
 
 def on_nav(nav, *, config, **_):
     language = config.theme.get("language", DEFAULT_LANGUAGE)
-    docs_label = docs_dir_label(config)
     try:
-        chapters = chapters_from_nav(config.nav)
-        sources = {
-            page: scan_corrections(
-                read_source(config.docs_dir, source), page=page, file=f"{docs_label}/{source}"
-            )
-            for chapter in chapters
-            for page in chapter.pages
-            for source in [localized_source(config.docs_dir, page, language)]
-        }
-        numbered = number_corrections(chapters, sources)
-        rules = parse_release_rules(STATE["release"], numbered=numbered, chapters=chapters)
+        catalogue = correction_catalogue(
+            nav=config.nav,
+            docs_dir=config.docs_dir,
+            docs_label=docs_dir_label(config),
+            language=language,
+            release=STATE["release"],
+            mode=STATE["mode"],
+            today=dt.date.today(),
+        )
     except (CorrectionError, ChapterError) as error:
         raise PluginError(str(error)) from None
-    today = dt.date.today()
     STATE.update(
         # Pages are rendered before on_env runs, so the theme's environment is taken here.
         template=config.theme.get_env().get_template("partials/correction.html"),
         language=language,
-        chapters=chapters,
-        numbered=numbered,
-        decisions={
-            page: [decide(c, mode=STATE["mode"], rules=rules, today=today) for c in corrections]
-            for page, corrections in numbered.items()
-        },
+        numbered=catalogue.numbered,
+        decisions=catalogue.decisions,
     )
     return nav
 

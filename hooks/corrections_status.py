@@ -16,15 +16,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import ConfigurationError
 
 from course.chapters import ChapterError
-from course.corrections import (
-    CorrectionError,
-    decide,
-    number_corrections,
-    parse_mode,
-    parse_release_rules,
-    scan_corrections,
-)
-from course.site import chapters_from_nav, docs_dir_label, read_source
+from course.corrections import CorrectionError, resolve_mode
+from course.site import DEFAULT_LANGUAGE, correction_catalogue, docs_dir_label
 
 COLUMNS = ("number", "identifier", "page", "title", "status", "why")
 
@@ -51,20 +44,19 @@ def main(argv: list[str] | None = None) -> int:
 def status_rows(config_file: str, today: dt.date) -> tuple[list[dict], str]:
     config = load_config(config_file)
     settings = config.extra.get("corrections") or {}
-    mode = parse_mode(os.environ.get("CORRECTIONS") or settings.get("mode"))
-    chapters = chapters_from_nav(config.nav)
-    label = docs_dir_label(config)
-    sources = {
-        page: scan_corrections(read_source(config.docs_dir, page), page=page, file=f"{label}/{page}")
-        for chapter in chapters
-        for page in chapter.pages
-    }
-    numbered = number_corrections(chapters, sources)
-    rules = parse_release_rules(settings.get("release"), numbered=numbered, chapters=chapters)
+    mode = resolve_mode(os.environ.get("CORRECTIONS"), settings.get("mode"))
+    catalogue = correction_catalogue(
+        nav=config.nav,
+        docs_dir=config.docs_dir,
+        docs_label=docs_dir_label(config),
+        language=DEFAULT_LANGUAGE,
+        release=settings.get("release"),
+        mode=mode,
+        today=today,
+    )
     rows = []
-    for corrections in numbered.values():
-        for correction in corrections:
-            decision = decide(correction, mode=mode, rules=rules, today=today)
+    for page, corrections in catalogue.numbered.items():
+        for correction, decision in zip(corrections, catalogue.decisions[page], strict=True):
             rows.append({
                 "number": correction.number,
                 "identifier": correction.source.identifier,

@@ -185,6 +185,11 @@ class Decision:
 RELEASE_KEY = "extra.corrections.release"
 
 
+def resolve_mode(environment_value: str | None, configured: object) -> str:
+    """The CORRECTIONS variable when set and not empty, else `extra.corrections.mode`."""
+    return parse_mode(environment_value or configured)
+
+
 def parse_mode(value: object, *, key: str = "extra.corrections.mode") -> str:
     mode = str(value or DEFAULT_MODE).strip().lower()
     if mode not in MODES:

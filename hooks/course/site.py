@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
 
 from course.chapters import Chapter, ChapterError, chapters_from_sections
+from course.corrections import (
+    Decision,
+    NumberedCorrection,
+    decide,
+    number_corrections,
+    parse_release_rules,
+    scan_corrections,
+)
 
 DEFAULT_LANGUAGE = "fr"
 
@@ -84,3 +94,35 @@ MkDocsYamlLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 def read_mkdocs_yaml(text: str) -> object:
     return yaml.load(text, Loader=MkDocsYamlLoader)
+
+
+@dataclass(frozen=True)
+class CorrectionCatalogue:
+    """Every correction of the course in one language, numbered, with the build's decision."""
+
+    chapters: list[Chapter]
+    numbered: dict[str, list[NumberedCorrection]]  # page -> its corrections, in order
+    decisions: dict[str, list[Decision]]  # page -> one decision per correction
+
+
+def correction_catalogue(
+    *, nav: list, docs_dir: str, docs_label: str, language: str, release: object, mode: str, today: dt.date
+) -> CorrectionCatalogue:
+    """Read every page of the nav (its translation when there is one) and decide each correction.
+
+    Raises CorrectionError or ChapterError naming the file and line, or the mkdocs.yml key.
+    """
+    chapters = chapters_from_nav(nav)
+    sources = {
+        page: scan_corrections(read_source(docs_dir, source), page=page, file=f"{docs_label}/{source}")
+        for chapter in chapters
+        for page in chapter.pages
+        for source in [localized_source(docs_dir, page, language)]
+    }
+    numbered = number_corrections(chapters, sources)
+    rules = parse_release_rules(release, numbered=numbered, chapters=chapters)
+    decisions = {
+        page: [decide(c, mode=mode, rules=rules, today=today) for c in corrections]
+        for page, corrections in numbered.items()
+    }
+    return CorrectionCatalogue(chapters, numbered, decisions)
