@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from course.typography import french_spacing
+from course.typography import french_typography, french_typography_text
 
 
 def on_page_content(html, *, page, config, **_):
     if _page_language(page, config) != "fr":
         return html
-    return french_spacing(html)
+    # The table of contents and the page title are built from the Markdown, not from this
+    # HTML: give them the same apostrophes so the sidebar, the <title> and the PDFs agree.
+    _retitle_toc(page.toc)
+    if page.title:
+        page.title = french_typography_text(page.title)  # an instance value, as a nav title is
+    return french_typography(html)
+
+
+def _retitle_toc(items) -> None:
+    for item in items:
+        item.title = french_typography_text(item.title)
+        _retitle_toc(item.children)
 
 
 def _page_language(page, config) -> str:

@@ -147,3 +147,23 @@ def test_a_dead_link_or_anchor_fails_the_build_naming_the_page(tmp_path, link, m
     build = run_mkdocs_build(config, tmp_path / "site")
     assert build.returncode != 0
     assert message in build.output
+
+
+def test_french_prose_has_typographic_apostrophes_and_code_keeps_straight_ones(real_site, real_config):
+    """The typography hook: no ' left in French prose (page body, contents, title), ' kept in code."""
+    verbatim = {"code", "pre", "kbd", "script", "style"}
+    straight_in_code = 0
+    for page in nav_pages(real_config):
+        root = lxml_html.parse(str(built_path(real_site.site, page))).getroot()
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            in_code = any(node.tag in verbatim for node in (element, *element.iterancestors()))
+            if in_code:
+                if element.tag in ("code", "pre"):
+                    straight_in_code += (element.text or "").count("'")
+                continue
+            for child in element:
+                assert "'" not in (child.tail or ""), f"{page}: {child.tail!r}"
+            assert "'" not in (element.text or ""), f"{page}: {element.text!r}"
+    assert straight_in_code > 0  # jsonpath, shell quoting: code is left as written

@@ -1,7 +1,8 @@
-"""French typography: non-breaking spaces before double punctuation and inside guillemets.
+"""French typography: non-breaking spaces and typographic apostrophes.
 
-Authors type ordinary spaces; the spaces are fixed here, on the rendered HTML,
-so code, commands and URLs are never touched.
+Authors type ordinary spaces and the straight apostrophe ('); both are fixed
+here, on the rendered HTML, so code, commands, attributes and URLs are never
+touched.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from course.html import parse_fragment, serialize_fragment
 
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
+APOSTROPHE = "\u2019"
 
 # Elements whose text is code or machine input: never rewritten.
 VERBATIM_TAGS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea"})
@@ -20,6 +22,9 @@ _BEFORE_HIGH_PUNCTUATION = re.compile(r"[ \u00a0\u202f]+([;!?])")
 _BEFORE_COLON = re.compile(r"[ \u00a0\u202f]+(:)(?=\s|$|[\u00a0\u202f])")
 _AFTER_OPENING_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
 _BEFORE_CLOSING_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
+# An elision or a possessive: the straight apostrophe right after a letter (l'API, aujourd'hui).
+_ELISION = re.compile(r"(?<=[^\W\d_])'")
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+|\bwww\.[^\s<>\"]+")
 
 
 def french_spacing_text(text: str) -> str:
@@ -30,8 +35,28 @@ def french_spacing_text(text: str) -> str:
     return _BEFORE_CLOSING_GUILLEMET.sub(NBSP + "»", text)
 
 
-def french_spacing(fragment: str) -> str:
-    """Apply French spacing to every text node of an HTML fragment outside code."""
+def french_apostrophes_text(text: str) -> str:
+    """Turn the straight apostrophes of a run of prose into ’, leaving URLs as they are."""
+    pieces = []
+    position = 0
+    for url in _URL.finditer(text):
+        pieces.append(_ELISION.sub(APOSTROPHE, text[position : url.start()]))
+        pieces.append(url.group())
+        position = url.end()
+    pieces.append(_ELISION.sub(APOSTROPHE, text[position:]))
+    return "".join(pieces)
+
+
+def french_typography_text(text: str) -> str:
+    """Every French rule on a run of prose: spacing, then apostrophes."""
+    return french_apostrophes_text(french_spacing_text(text))
+
+
+def french_typography(fragment: str) -> str:
+    """Apply French spacing and apostrophes to every text node of an HTML fragment outside code.
+
+    Only text nodes change: attributes (href, title, alt…) keep what the author wrote.
+    """
     root = parse_fragment(fragment)
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -39,10 +64,10 @@ def french_spacing(fragment: str) -> str:
         if _is_verbatim(element):
             continue
         if element.text:
-            element.text = french_spacing_text(element.text)
+            element.text = french_typography_text(element.text)
         for child in element:
             if child.tail and not _is_verbatim(element):
-                child.tail = french_spacing_text(child.tail)
+                child.tail = french_typography_text(child.tail)
     return serialize_fragment(root)
 
 
