@@ -1,12 +1,14 @@
 """Check the course content: every manifest valid for Kubernetes, the prose spelt right.
 
-    .venv/bin/python hooks/check_content.py [--only manifests|spelling] [--config FILE] [DOCS_DIR]
+    .venv/bin/python hooks/check_content.py [--only manifests|exercises|spelling|vocabulary]
+        [--config FILE] [DOCS_DIR]
 
 DOCS_DIR defaults to the repository's docs/, and the Kubernetes version to
 `extra.kubernetes_version` of the repository's mkdocs.yml, wherever the command
 runs from. Each failure is printed on its own line, `docs/…/page.md:LINE: …`,
 then one summary line per check; the exit status is 1 when anything failed.
-See course/manifests.py and course/spelling.py for what is checked.
+See course/manifests.py, course/exercises.py, course/spelling.py and
+course/vocabulary.py for what is checked.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from pathlib import Path
 
 import yaml
 
-from course import exercises, manifests, spelling
+from course import exercises, manifests, spelling, vocabulary
 from course.corrections import CorrectionError
 from course.site import read_mkdocs_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKS = ("manifests", "exercises", "spelling")
+CHECKS = ("manifests", "exercises", "spelling", "vocabulary")
 VERSION_KEY = "extra.kubernetes_version"
 
 
@@ -44,11 +46,15 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_exercises(pages))
     if args.only in (None, "spelling"):
         results.append(run_spelling(pages))
+    if args.only in (None, "vocabulary"):
+        results.append(run_vocabulary(pages))
     return 0 if all(results) else 1
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Check the manifests and the spelling of docs/.")
+    parser = argparse.ArgumentParser(
+        description="Check the manifests, exercises, spelling and vocabulary of docs/."
+    )
     parser.add_argument("--only", choices=CHECKS, help="run a single check")
     parser.add_argument(
         "--config",
@@ -131,6 +137,14 @@ def run_spelling(pages: dict[str, str]) -> bool:
         print(unknown.format())
     print(f"spelling: {number(report.words)} words, {number(len(report.unknown))} unknown")
     return not report.unknown
+
+
+def run_vocabulary(pages: dict[str, str]) -> bool:
+    findings = vocabulary.check_vocabulary(pages)
+    for finding in findings:
+        print(finding.format())
+    print(f"vocabulary: {number(len(findings))} avoided words")
+    return not findings
 
 
 def number(count: int) -> str:

@@ -81,6 +81,7 @@ def test_a_clean_folder_prints_the_summaries_and_exits_0(site):
         " (Kubernetes 1.35)",
         "exercises: 0 questions, 1 corrections, 0 unanswered",
         f"spelling: {words_of(site)} words, 0 unknown",
+        "vocabulary: 0 avoided words",
     ]
     assert result.stderr == ""
 
@@ -102,7 +103,7 @@ def test_failures_are_listed_with_their_page_and_line_and_exit_1(site):
     lines = result.stdout.splitlines()
     assert "docs/01-chapitre/tp.md:8: Pod/web: unknown field «statu»" in lines
     assert "docs/01-chapitre/tp.md:3: unknown word «Crééz»" in lines
-    assert lines[-1] == f"spelling: {words_of(site)} words, 1 unknown"
+    assert lines[-2] == f"spelling: {words_of(site)} words, 1 unknown"
     assert any(line.startswith("manifests: 0 valid,") and "1 invalid" in line for line in lines)
 
 
@@ -112,6 +113,17 @@ def test_a_yaml_syntax_error_is_a_failure_line_not_a_traceback(site):
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout.splitlines()[0].startswith("docs/broken.md:3: YAML syntax error:")
+
+
+def test_avoided_words_are_listed_with_their_page_and_line_and_exit_1(site):
+    page = site / "docs" / "01-chapitre" / "tp.md"
+    page.write_text(GOOD_PAGE.replace("Créez le fichier", "Créez le pod"), encoding="utf-8")
+    result = check(site, "--only", "vocabulary")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "docs/01-chapitre/tp.md:3: «pod»: write «Pod» (WRITING.md, Vocabulary)",
+        "vocabulary: 1 avoided words",
+    ]
 
 
 def test_only_runs_one_check(site):
