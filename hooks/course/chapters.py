@@ -23,11 +23,13 @@ class ChapterError(ValueError):
 def chapters_from_sections(sections: list[tuple[str, list[str]]]) -> list[Chapter]:
     """Build chapters from top-level nav sections given as (title, [page paths]).
 
-    Section N is chapter N; its folder is the one folder (`NN-slug`) its pages
-    live in, the home page `index.md` at the root belonging to chapter 0.
+    A section's chapter number is that of the one folder (`NN-slug`) its pages
+    live in, the home page `index.md` at the root belonging to chapter 0. The
+    first section is chapter 0 and numbers grow down the nav; a gap is allowed,
+    so a chapter can be published before the ones that precede it.
     """
-    chapters = []
-    for number, (title, pages) in enumerate(sections):
+    chapters: list[Chapter] = []
+    for title, pages in sections:
         folders = {page.split("/", 1)[0] for page in pages if "/" in page}
         if len(folders) != 1:
             raise ChapterError(
@@ -36,10 +38,15 @@ def chapters_from_sections(sections: list[tuple[str, list[str]]]) -> list[Chapte
             )
         (slug,) = folders
         match = _CHAPTER_FOLDER.match(slug)
-        if not match or int(match.group(1)) != number:
+        if not match:
+            raise ChapterError(f"nav section '{title}': its folder must be named 'NN-<slug>', not '{slug}'")
+        number = int(match.group(1))
+        if not chapters and number != 0:
+            raise ChapterError(f"nav section '{title}' comes first: it must be chapter 00, not '{slug}'")
+        if chapters and number <= chapters[-1].number:
             raise ChapterError(
-                f"nav section '{title}' is chapter {number}: its folder must be named "
-                f"'{number:02d}-<slug>', not '{slug}'"
+                f"nav section '{title}' ('{slug}') must come after chapter "
+                f"{chapters[-1].number:02d} ('{chapters[-1].slug}'): chapters follow their numbers"
             )
         chapters.append(Chapter(number=number, slug=slug, title=title, pages=tuple(pages)))
     return chapters
