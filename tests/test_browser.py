@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -29,16 +30,40 @@ CHROMIUM_ARGS = [
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static server that answers a missing page with the site's 404 page, as hosts do.
+
+    `error_pages` "per-language" serves en/404.html under /en/ (a host configured for it);
+    "root" serves 404.html everywhere (mkdocs serve, most hosts).
+    """
+
+    error_pages = "per-language"
+
     def log_message(self, *_):
         pass
+
+    def send_error(self, code, message=None, explain=None):
+        root = Path(self.directory)
+        page = root / "404.html"
+        if self.error_pages == "per-language" and self.path.startswith("/en/"):
+            page = root / "en" / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @pytest.fixture(scope="module")
 def serve():
     servers = []
 
-    def start(directory):
-        handler = functools.partial(_QuietHandler, directory=str(directory))
+    def start(directory, error_pages="per-language"):
+        handler_class = type("Handler", (_QuietHandler,), {"error_pages": error_pages})
+        handler = functools.partial(handler_class, directory=str(directory))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -62,6 +87,8 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     page = context.new_page()
     page.foreign_requests = []
+    page.failed_responses = []
+    page.on("response", lambda response: response.status >= 400 and page.failed_responses.append(response.url))
     page.on(
         "request",
         lambda request: urlparse(request.url).hostname not in {"127.0.0.1", None}
@@ -93,11 +120,7 @@ def test_trainee_journey_stays_on_the_site(real_site, serve, page):
     assert page.locator("article button.md-code__button[data-md-type='copy']").count() > 0
 
     # Search a French word with an accent.
-    page.click("input[data-md-component='search-query']")
-    page.fill("input[data-md-component='search-query']", "nœud")
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=30_000)  # the search worker indexes first
-    assert results.count() > 0
+    assert _search(page, "nœud").count() > 0
 
     # Switch to English, then back to French.
     page.keyboard.press("Escape")
@@ -168,3 +191,115 @@ def test_printing_opens_every_collapsible_block_then_restores_them(corrections_s
     assert all(d.get_attribute("open") is not None for d in details.all())
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert all(d.get_attribute("open") is None for d in details.all())
+
+
+def _search(page, query):
+    """Type a query as a trainee does and return the result items once the worker has answered."""
+    page.locator("input[data-md-component='search-query']").click()
+    page.locator(".md-search-result__meta").wait_for()
+    page.keyboard.type(query)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=30_000)  # the search worker indexes first
+    return results
+
+
+@pytest.mark.parametrize(
+    ("start", "query", "prefix"),
+    [("", "sonde", ""), ("", "deploiement", ""), ("en/", "deploiement", "en/"), ("en/", "probe", "en/")],
+    ids=["fr-sonde", "fr-without-accents", "en-fallback-without-accents", "en-word"],
+)
+def test_search_gives_each_section_once_with_its_page_in_the_reader_language(
+    real_site, serve, page, start, query, prefix
+):
+    base = serve(real_site.site)
+    page.goto(base + start)
+    _search(page, query)
+    groups = page.locator(".md-search-result__list > li")
+    assert groups.count() > 0
+    links = []
+    for group in groups.all():
+        # Each group opens with its page (a title, a link to the page), then its sections.
+        page_title = group.locator("article h1").first.inner_text().strip()
+        assert page_title and page_title != "undefined"
+        for link in group.locator("a.md-search-result__link").all():
+            href = link.get_attribute("href")
+            assert "undefined" not in href
+            links.append(urlparse(href).path + "#" + urlparse(href).fragment)
+    assert all(path.startswith("/" + prefix) for path in links)
+    if not prefix:
+        assert not any(path.startswith("/en/") for path in links)
+    assert len(links) == len(set(links)), "a section appears twice"
+
+    # A section result opens that section of the page, in the same language.
+    section = page.locator(".md-search-result__item--section a, a.md-search-result__link[href*='#']").first
+    href = section.get_attribute("href")
+    section.click()
+    page.wait_for_url(href)
+    assert page.locator("html").get_attribute("lang") == ("en" if prefix else "fr")
+    assert page.foreign_requests == [] and page.failed_responses == []
+
+
+def test_no_request_fails_on_the_home_page_and_chapter_pages(real_site, serve, page):
+    base = serve(real_site.site)
+    for path in (
+        "",
+        "01-premiers-pas/cours-types-de-clusters/",
+        "02-langage-kubernetes/tp-deployer-avec-yaml/",
+        "03-objets-fondamentaux/tp-monsterstack/",
+        "en/",
+        "en/00-accueil/outils/",
+    ):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+    assert page.failed_responses == []
+    assert page.foreign_requests == []
+
+
+def test_language_switch_keeps_the_page_and_the_section(real_site, serve, page):
+    base = serve(real_site.site)
+    page.goto(base + "03-objets-fondamentaux/tp-monsterstack/#les-sondes")
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(".md-select__link[hreflang='en']").click()
+    page.wait_for_url("**/en/03-objets-fondamentaux/tp-monsterstack/#les-sondes")
+    assert page.locator("html").get_attribute("lang") == "en"
+    # Back to French from an English page.
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(".md-select__link[hreflang='fr']").click()
+    page.wait_for_url(base + "03-objets-fondamentaux/tp-monsterstack/#les-sondes")
+    # A link from a French page to an English page is followed as written (not turned into /en/).
+    page.goto(base + "00-accueil/outils/")
+    page.evaluate(
+        "() => { const a = document.createElement('a'); a.id = 'to-english'; a.textContent = 'EN';"
+        " a.href = '../../en/01-premiers-pas/tp-decouvrir-kubectl/'; document.querySelector('article').prepend(a); }"
+    )
+    page.locator("#to-english").click()
+    page.wait_for_url(base + "en/01-premiers-pas/tp-decouvrir-kubectl/")
+    assert page.failed_responses == []
+
+
+def test_untranslated_english_page_says_so_and_is_marked_french(real_site, serve, page):
+    base = serve(real_site.site)
+    page.goto(base + "en/00-accueil/introduction/")
+    notice = page.locator(".course-untranslated")
+    assert "not been translated" in notice.inner_text()
+    assert page.locator(".course-page").get_attribute("lang") == "fr"
+    notice.locator("a").click()
+    page.wait_for_url(base + "00-accueil/introduction/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.goto(base + "en/00-accueil/outils/")  # translated: no notice
+    assert page.locator(".course-untranslated").count() == 0
+
+
+@pytest.mark.parametrize("error_pages", ["per-language", "root"])
+def test_404_page_in_each_language(real_site, serve, page, error_pages):
+    base = serve(real_site.site, error_pages=error_pages)
+    page.goto(base + "chapitre/absent/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("article h1").inner_text() == "Page introuvable"
+    assert page.locator(".md-select__link[hreflang='en']").get_attribute("href") == "/en/"
+    page.goto(base + "en/chapter/missing/")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.locator("article h1").inner_text() == "Page not found"
+    assert page.locator(".md-select__link[hreflang='fr']").get_attribute("href") == "/"
+    assert page.locator("nav.md-nav--primary").first.inner_text().count("Home") >= 1
+    assert page.foreign_requests == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -86,9 +87,35 @@ def test_every_chapter_has_its_pdf_in_both_languages_with_translated_titles(real
     assert english.trailer["/Root"]["/Lang"] == "en"
 
 
-def test_french_404_page_is_present(real_site):
-    page = lxml_html.parse(str(real_site.site / "404.html")).getroot()
-    assert "Page introuvable" in page.text_content()
+def test_404_page_in_french_at_the_root_and_in_english_under_en(real_site):
+    french = lxml_html.parse(str(real_site.site / "404.html")).getroot()
+    english = lxml_html.parse(str(real_site.site / "en" / "404.html")).getroot()
+    assert french.get("lang") == "fr" and "Page introuvable" in french.text_content()
+    assert english.get("lang") == "en" and "Page not found" in english.text_content()
+    # The language selector leads to each language's home, not to the last page built.
+    for page in (french, english):
+        links = {a.get("hreflang"): a.get("href") for a in page.xpath("//a[contains(@class, 'md-select__link')]")}
+        assert links == {"fr": "/", "en": "/en/"}
+
+
+def test_no_page_has_per_language_alternate_links(real_site):
+    """Material would fetch sitemap.xml next to each one: two requests answered 404 per page."""
+    for path in real_site.site.rglob("*.html"):
+        head = lxml_html.parse(str(path)).getroot().find("head")
+        assert head.xpath("link[@rel='alternate'][@hreflang]") == [], path
+
+
+def test_search_index_has_every_section_with_its_page_in_both_languages(real_site):
+    docs = json.loads((real_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = [doc["location"] for doc in docs]
+    pages = {location for location in locations if "#" not in location}
+    orphans = [location for location in locations if "#" in location and location.split("#")[0] not in pages]
+    assert orphans == []
+    assert len(locations) == len(set(locations))
+    french = {location for location in locations if not location.startswith("en/")}
+    english = {location.removeprefix("en/") for location in locations if location.startswith("en/")}
+    # Untranslated pages have their English copy (its anchors are the French ones).
+    assert "01-premiers-pas/tp-decouvrir-kubectl/" in french & english
 
 
 def test_no_asset_is_loaded_from_another_host(real_site):

@@ -29,3 +29,22 @@
     openTarget();
   }
 })();
+
+// The language selector leads to the same page in the other language; keep the section too.
+(function () {
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.md-select__link[hreflang]");
+    if (!link || !location.hash) return;
+    link.href = link.href.split("#")[0] + location.hash;
+  }, true);
+})();
+
+// The French 404 page, shown for a missing /en/… address, opens the English 404 page.
+(function () {
+  var heading = document.querySelector("[data-course-english-error-page]");
+  if (!heading) return;
+  var home = new URL(heading.dataset.courseEnglishHome, location.href).pathname;
+  if (location.pathname.indexOf(home) === 0) {
+    location.replace(new URL(heading.dataset.courseEnglishErrorPage, location.href).href);
+  }
+})();
