@@ -65,8 +65,8 @@ test: install test-system-deps lint check ## Run every test (content checks, bui
 	$(BIN)/python -m pytest
 
 .PHONY: lint
-lint: install ## Check the Python code with ruff
-	$(BIN)/ruff check hooks tests
+lint: install ## Check the Python code with ruff (hooks, tests, the TP application)
+	$(BIN)/ruff check hooks tests docs/tp
 
 .PHONY: bench
 bench: install system-deps ## Build times: site only, site + PDFs warm (medians of 5), one cold PDF build

@@ -22,6 +22,8 @@ import urllib.request
 
 import redis
 from flask import Flask, Response, render_template, request
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 REDIS_PORT = 6379
 IMAGEBACKEND_PORT = 8080
@@ -57,6 +59,7 @@ def create_app() -> Flask:
         port=redis_port,
         socket_connect_timeout=REDIS_TIMEOUT,
         socket_timeout=REDIS_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),  # no retries: /healthz and the page say at once that Redis is gone
     )
 
     @app.get("/")
