@@ -19,12 +19,13 @@ from pathlib import Path
 
 import yaml
 
-from course import exercises, manifests, spelling, vocabulary
-from course.corrections import CorrectionError
+from course import exercises, manifests, spelling, tp_files, vocabulary
+from course.corrections import CorrectionError, scan_corrections
+from course.markdown import CodeBlock
 from course.site import read_mkdocs_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKS = ("manifests", "exercises", "spelling", "vocabulary")
+CHECKS = ("manifests", "exercises", "tp-files", "spelling", "vocabulary")
 VERSION_KEY = "extra.kubernetes_version"
 
 
@@ -44,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_manifests(pages, config=args.config))
     if args.only in (None, "exercises"):
         results.append(run_exercises(pages))
+    if args.only in (None, "tp-files"):
+        results.append(run_tp_files(pages, docs_dir=args.docs_dir, config=args.config))
     if args.only in (None, "spelling"):
         results.append(run_spelling(pages))
     if args.only in (None, "vocabulary"):
@@ -78,8 +81,11 @@ def read_pages(docs_dir: Path) -> dict[str, str]:
     if not docs_dir.is_dir():
         raise ContentError(f"{docs_dir}: no such folder of Markdown pages")
     base = docs_dir.resolve().parent
+    tp_dir = docs_dir.resolve() / tp_files.TP_FOLDER
     pages = {}
     for path in sorted(docs_dir.resolve().rglob("*.md")):
+        if path.is_relative_to(tp_dir):
+            continue  # TP files, not pages (checked by run_tp_files)
         label = path.relative_to(base).as_posix()
         try:
             pages[label] = path.read_text(encoding="utf-8")
@@ -127,6 +133,66 @@ def run_exercises(pages: dict[str, str]) -> bool:
     return not unanswered
 
 
+def run_tp_files(pages: dict[str, str], *, docs_dir: Path, config: Path) -> bool:
+    """The folders of docs/tp/: pages name only existing ones, manifests valid, answers identical."""
+    tp_dir = docs_dir.resolve() / tp_files.TP_FOLDER
+    base = docs_dir.resolve().parent
+    folders = tp_files.list_folders(tp_dir)
+    problems: list[str] = []
+    answers: dict[str, str] = {}
+    try:
+        tp_files.check_folder_names(folders)
+        answers = tp_files.parse_settings(_extra(config).get("tp_files"), folders=folders)
+    except (tp_files.TpFilesError, ContentError) as error:
+        problems.append(f"{config.name}: {error}")
+    for label, markdown in pages.items():
+        problems += tp_files.missing_folders(markdown, page=label, folders=folders)
+    report = manifests.Report()
+    try:
+        version = kubernetes_version(config)
+    except ContentError as error:
+        print(f"tp files: cannot run: {error}")
+        return False
+    for path in tp_files.yaml_files(tp_dir):
+        label = path.relative_to(base).as_posix()
+        text = path.read_text(encoding="utf-8")
+        block = CodeBlock(first_line=0, last_line=text.count("\n") + 1, lang="yaml", title=path.name, text=text)
+        checked = manifests.check_block(block, kubernetes_version=version)
+        problems += [problem.format(label) for problem in checked.problems]
+        report.add(checked)
+    problems += _answer_problems(pages, answers, tp_dir=tp_dir, base=base, config=config)
+    for problem in problems:
+        print(problem)
+    counts = ", ".join(f"{number(report.counts[name])} {name}" for name in manifests.CATEGORIES)
+    print(f"tp files: {number(len(folders))} folders, manifests {counts}, {number(len(problems))} problems")
+    return not problems
+
+
+def _answer_problems(pages, answers: dict[str, str], *, tp_dir: Path, base: Path, config: Path) -> list[str]:
+    """Each folder that answers a correction holds exactly the files that correction shows."""
+    corrections = {}
+    for label, markdown in pages.items():
+        try:
+            found = scan_corrections(markdown, page=label)
+        except CorrectionError:
+            continue  # reported by the exercises check
+        for correction in found:
+            if correction.explicit_id:
+                corrections[correction.explicit_id] = (label, markdown, correction.line)
+    problems = []
+    for folder, identifier in answers.items():
+        if identifier not in corrections:
+            problems.append(f"{config.name}: {tp_files.SETTINGS_KEY}.{folder}.answers: "
+                            f"no correction has the identifier '{identifier}'")
+            continue
+        label, markdown, line = corrections[identifier]
+        problems += tp_files.answer_mismatches(
+            markdown, page=label, header_line=line, folder=tp_dir / folder,
+            folder_label=(tp_dir / folder).relative_to(base).as_posix(),
+        )
+    return problems
+
+
 def run_spelling(pages: dict[str, str]) -> bool:
     try:
         report = spelling.check_spelling(pages)
@@ -155,8 +221,8 @@ def number(count: int) -> str:
 # --- mkdocs.yml ----------------------------------------------------------------------------------
 
 
-def kubernetes_version(config: Path) -> str:
-    """The Kubernetes version the course targets, checked against kubernetes-validate."""
+def _extra(config: Path) -> dict:
+    """`extra` of mkdocs.yml (empty when absent)."""
     try:
         settings = read_mkdocs_yaml(config.read_text(encoding="utf-8"))
     except OSError as error:
@@ -164,7 +230,12 @@ def kubernetes_version(config: Path) -> str:
     except yaml.YAMLError as error:
         raise ContentError(f"{config}: not valid YAML: {error}") from None
     extra = settings.get("extra") if isinstance(settings, dict) else None
-    value = extra.get("kubernetes_version") if isinstance(extra, dict) else None
+    return extra if isinstance(extra, dict) else {}
+
+
+def kubernetes_version(config: Path) -> str:
+    """The Kubernetes version the course targets, checked against kubernetes-validate."""
+    value = _extra(config).get("kubernetes_version")
     if value is None:
         raise ContentError(f'{config}: {VERSION_KEY} is missing; set it, e.g. "1.35"')
     if not isinstance(value, str):

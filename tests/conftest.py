@@ -65,8 +65,12 @@ def make_fixture_site(
     nav: list,
     *,
     release: list | None = None,
+    tp_files: dict | None = None,
 ) -> Path:
-    """Write a small site that inherits the real mkdocs.yml, with its own pages and nav."""
+    """Write a small site that inherits the real mkdocs.yml, with its own pages and nav.
+
+    `pages` may hold TP files too (`tp/<folder>/...`); `tp_files` replaces `extra.tp_files`.
+    """
     docs = root / "docs"
     for asset in ("stylesheets", "javascripts", "images"):
         shutil.copytree(ROOT / "docs" / asset, docs / asset, dirs_exist_ok=True)
@@ -74,14 +78,18 @@ def make_fixture_site(
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    # The real extra.tp_files names the real folders: a middle file drops it (MkDocs merges
+    # mappings along INHERIT, so only a non-mapping value can replace one).
+    base = root / "course-base.yml"
+    base.write_text(yaml.safe_dump({"INHERIT": str(ROOT / "mkdocs.yml"), "extra": {"tp_files": None}}))
     config = {
-        "INHERIT": str(ROOT / "mkdocs.yml"),
+        "INHERIT": str(base),
         "docs_dir": "docs",
         "theme": {"name": "material", "custom_dir": str(ROOT / "overrides")},
         "hooks": [str(path) for path in _real_hooks()],
         "watch": [str(ROOT / "overrides")],
         "nav": nav,
-        "extra": {"corrections": {"release": release or []}},
+        "extra": {"corrections": {"release": release or []}, "tp_files": tp_files or {}},
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return root / "mkdocs.yml"

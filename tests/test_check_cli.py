@@ -80,6 +80,8 @@ def test_a_clean_folder_prints_the_summaries_and_exits_0(site):
         "manifests: 1 valid, 1 skeletons, 1 fragments, 0 configs, 0 other, 0 invalid"
         " (Kubernetes 1.35)",
         "exercises: 0 questions, 1 corrections, 0 unanswered",
+        "tp files: 0 folders, manifests 0 valid, 0 skeletons, 0 fragments, 0 configs, 0 other, 0 invalid,"
+        " 0 problems",
         f"spelling: {words_of(site)} words, 0 unknown",
         "vocabulary: 0 avoided words",
     ]
@@ -160,6 +162,69 @@ def test_the_thousands_of_the_summary_are_separated_by_a_thin_space(site):
     page.write_text("Un conteneur tourne.\n" * 400, encoding="utf-8")
     result = check(site, "--only", "spelling")
     assert f"spelling: 1{THIN}" in result.stdout
+
+
+ANSWER_PAGE = """\
+# TP
+
+Travaillez dans `~/tp/demo`, puis dans `~/tp/demo-final`.
+
+??? correction demo-final "Manifestes complets"
+    ```yaml title="k8s/app.yaml"
+    apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: demo
+    ```
+"""
+
+
+@pytest.fixture
+def tp_site(site) -> Path:
+    """The site, plus a starting folder and a folder that answers the correction demo-final."""
+    config = site / "mkdocs.yml"
+    config.write_text(MKDOCS_YML + "  tp_files:\n    demo-final:\n      answers: demo-final\n", encoding="utf-8")
+    (site / "docs" / "01-chapitre" / "tp.md").write_text(ANSWER_PAGE, encoding="utf-8")
+    for folder in ("demo", "demo-final"):
+        (site / "docs" / "tp" / folder / "k8s").mkdir(parents=True)
+        (site / "docs" / "tp" / folder / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.27\n")
+    (site / "docs" / "tp" / "demo-final" / "k8s" / "app.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n", encoding="utf-8"
+    )
+    return site
+
+
+def test_tp_folders_pass_when_pages_files_and_answers_agree(tp_site):
+    result = check(tp_site, "--only", "tp-files")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines() == [
+        "tp files: 2 folders, manifests 1 valid, 0 skeletons, 0 fragments, 0 configs, 2 other, 0 invalid, 0 problems"
+    ]
+
+
+def test_tp_folder_problems_name_the_file_and_line(tp_site):
+    page = tp_site / "docs" / "01-chapitre" / "tp.md"
+    page.write_text(ANSWER_PAGE.replace("`~/tp/demo`", "`~/tp/absent`").replace("name: demo", "name: autre"))
+    (tp_site / "docs" / "tp" / "demo" / "k8s" / "bad.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  prots: []\n"
+    )
+    result = check(tp_site, "--only", "tp-files")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "docs/01-chapitre/tp.md:3: ~/tp/absent names no folder of docs/tp/ (known: demo, demo-final)" in lines
+    bad_field = "docs/tp/demo/k8s/bad.yaml:6: Service/web: spec: unknown field «prots»"
+    assert any(line.startswith(bad_field) for line in lines)
+    assert ("docs/01-chapitre/tp.md:6: 'k8s/app.yaml' differs from docs/tp/demo-final/k8s/app.yaml; "
+            "keep the correction and the TP folder identical") in lines
+    assert lines[-1].endswith("3 problems")
+
+
+def test_tp_settings_naming_an_unknown_folder_or_correction_fail(tp_site):
+    config = tp_site / "mkdocs.yml"
+    config.write_text(MKDOCS_YML + "  tp_files:\n    demo:\n      answers: nulle-part\n", encoding="utf-8")
+    result = check(tp_site, "--only", "tp-files")
+    assert result.returncode == 1
+    assert "mkdocs.yml: extra.tp_files.demo.answers: no correction has the identifier 'nulle-part'" in result.stdout
 
 
 def test_link_extraction_skips_code_and_local_hosts():
