@@ -86,8 +86,10 @@ clean: ## Remove the built site, build outputs and caches (keeps .venv)
 	rm -rf site build .cache .pytest_cache .ruff_cache
 
 .PHONY: corrections
-corrections: install ## Table of the corrections: number, identifier, page, released or not and why
+corrections: install ## Table of the corrections (number, identifier, page, released or not and why), then of the TP folders they withhold
 	@PYTHONPATH=hooks $(BIN)/python hooks/corrections_status.py
+	@echo
+	@PYTHONPATH=hooks $(BIN)/python hooks/tp_files_status.py
 
 .PHONY: pdf
 pdf: install system-deps ## Rebuild the site with its PDFs; one line per PDF: pages, seconds, rendered or cached

@@ -15,6 +15,7 @@ from course.site import correction_catalogue
 from course.tp_files import (
     TpFilesError,
     answer_availability,
+    archive_entries,
     find_markers,
     format_day,
     human_size,
@@ -115,6 +116,12 @@ def test_a_page_naming_a_missing_folder_is_reported_at_its_line():
     assert missing_folders("Créez `~/tp` puis `~/tp/<dossier>`.\n", page="p.md", folders=[]) == []
 
 
+def test_a_folder_the_page_creates_itself_is_the_trainees_own():
+    page = "Travaillez dans `~/tp/identite`.\n\n```bash\nmkdir -p ~/tp/identite\ncd ~/tp/identite\n```\n"
+    assert missing_folders(page, page="p.md", folders=[]) == []
+    assert missing_folders(page.replace("mkdir -p", "ls"), page="p.md", folders=[]) != []
+
+
 def test_markers_in_html_are_replaced_alone_or_in_a_paragraph():
     html = (
         "<h1>TP</h1>\n<!-- tp-files: monsterstack -->\n<p><!-- tp-files: b --></p>"
@@ -186,3 +193,22 @@ def test_an_unknown_correction_identifier_is_refused(tmp_path):
         built = correction_catalogue(nav=[{"Accueil": ["00-z/a.md"]}], docs_dir=str(docs), docs_label="docs",
                                      language="fr", release=[], mode="release", today=dt.date(2026, 12, 1))
         answer_availability(built, "demo-final", release=[], mode="release", today=dt.date(2026, 12, 1))
+
+
+def test_every_folder_with_the_monsterstack_app_carries_the_tested_one():
+    """The app is tested in docs/tp/monsterstack; a later starting folder copies it unchanged."""
+    tp = ROOT / "docs" / "tp"
+    shared = ["app", "Dockerfile", "boot.sh", "requirements.txt", ".dockerignore"]
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {
+            relative.as_posix(): (folder / relative).read_bytes()
+            for relative in archive_entries(folder)
+            if relative.parts[0] in shared and (folder / relative).is_file()
+        }
+
+    reference = files(tp / "monsterstack")
+    copies = [path for path in tp.iterdir() if (path / "app" / "monstericon.py").is_file()]
+    assert len(copies) >= 2
+    for folder in copies:
+        assert files(folder) == reference, folder.name

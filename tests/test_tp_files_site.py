@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from urllib.parse import urljoin
@@ -147,3 +150,32 @@ def test_the_real_site_serves_the_starting_folders_and_withholds_the_answers(rea
             assert archive.read_bytes() == pack_folder(tp / folder, name=folder)
     copied = [path.name for path in (real_site.site / "tp").iterdir() if not path.name.endswith(".zip")]
     assert copied == [], "docs/tp/ files must not be copied as pages or assets"
+
+
+def run_folder_status(config: Path, *extra: str, mode: str = "release") -> subprocess.CompletedProcess:
+    env = {**os.environ, "CORRECTIONS": mode, "PYTHONPATH": str(ROOT / "hooks")}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "hooks" / "tp_files_status.py"), "--config-file", str(config), *extra],
+        capture_output=True, text=True, env=env, cwd=config.parent,
+    )
+
+
+def folder_row(output: str) -> list[str]:
+    (row,) = [line.split(None, 4) for line in output.splitlines() if line.startswith("docs/tp/")]
+    return row
+
+
+def test_make_corrections_lists_the_withheld_folders_with_their_correction(tmp_path):
+    pages = {"index.md": "# Accueil\n", "00-accueil/a.md": "# A\n", "01-un/a.md": "# Un\n",
+             "02-deux/a.md": "# Deux\n", "03-objets/tp.md": TP_PAGE, **FILES}
+    release = [{"id": "demo-final", "from": "2026-12-03"}]
+    tp_files = {"demo-final": {"answers": "demo-final"}}
+    config = make_fixture_site(tmp_path, pages, NAV, release=release, tp_files=tp_files)
+    before = run_folder_status(config, "--date", "2026-12-02")
+    assert before.returncode == 0, before.stderr
+    assert folder_row(before.stdout) == [
+        "docs/tp/demo-final", "demo-final", "3.1", "withheld", "scheduled by id demo-final from 2026-12-03"
+    ]
+    after = run_folder_status(config, "--date", "2026-12-03")
+    assert folder_row(after.stdout)[3:] == ["published", "released by id demo-final from 2026-12-03"]
+    assert folder_row(run_folder_status(config, mode="hide").stdout)[3:] == ["withheld", "mode hide"]

@@ -169,9 +169,24 @@ def find_trainee_paths(markdown: str) -> list[Mention]:
     return found
 
 
+def created_folders(markdown: str) -> set[str]:
+    """Folders a page makes itself (`mkdir -p ~/tp/<name>` in one of its code blocks): the trainee's own."""
+    return {
+        match.group("folder").rstrip(".")
+        for block in fenced_blocks(markdown)
+        for line in block.text.splitlines()
+        if re.match(r"\s*mkdir\b", line)
+        for match in TRAINEE_PATH.finditer(line)
+    }
+
+
 def missing_folders(markdown: str, *, page: str, folders: Iterable[str]) -> list[str]:
-    """`page:line: ...` for each marker or `~/tp/<folder>` that names no folder of docs/tp/."""
+    """`page:line: ...` for each marker or `~/tp/<folder>` that names no folder of docs/tp/.
+
+    A folder the page creates itself with `mkdir` is the trainee's own work, not a starting folder.
+    """
     known = set(folders)
+    created = created_folders(markdown)
     problems = []
     for mention in find_markers(markdown):
         if mention.folder not in known:
@@ -180,7 +195,7 @@ def missing_folders(markdown: str, *, page: str, folders: Iterable[str]) -> list
                 f"but there is no folder docs/{TP_FOLDER}/{mention.folder}/"
             )
     for mention in find_trainee_paths(markdown):
-        if mention.folder not in known:
+        if mention.folder not in known | created:
             problems.append(
                 f"{page}:{mention.line}: ~/tp/{mention.folder} names no folder of docs/{TP_FOLDER}/ "
                 f"(known: {', '.join(sorted(known)) or 'none'})"
@@ -206,6 +221,7 @@ class Availability:
     correction_page: str | None = None  # docs-relative page of the correction
     correction_anchor: str | None = None
     since: dt.date | None = None  # the day a scheduled release publishes it
+    reason: str = ""  # the correction's release decision, as `make corrections` says it
 
 
 def answer_availability(
@@ -237,6 +253,7 @@ def answer_availability(
                 correction_page=correction.source.page,
                 correction_anchor=correction.anchor,
                 since=since,
+                reason=decision.reason,
             )
     raise TpFilesError(f"{key}: no correction has the identifier '{identifier}' (see make corrections)")
 
