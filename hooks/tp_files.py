@@ -95,7 +95,9 @@ def on_page_markdown(markdown, *, page, **_):
 
 
 def on_page_content(html, *, page, **_):
-    return replace_markers(html, lambda folder: _render(folder, location=page.url))
+    # The box speaks the page's language: an English build may fall back to a French page.
+    language = getattr(page.file, "locale", None) or STATE["language"]
+    return replace_markers(html, lambda folder: _render(folder, location=page.url, language=language))
 
 
 def on_post_build(config, **_):
@@ -113,20 +115,20 @@ def _published(folder: str) -> bool:
     return availability is None or availability.published
 
 
-def _render(folder: str, *, location: str) -> str:
+def _render(folder: str, *, location: str, language: str) -> str:
     availability: Availability | None = STATE["availability"].get(folder)
     correction_href = None
     if availability and availability.correction_page:
         target = STATE["language_prefix"] + availability.correction_page.removesuffix(".md") + "/"
         correction_href = f"{pdf_href(location, target)}/#{availability.correction_anchor}"
     return STATE["template"].render(
-        lang=STATE["language"],
+        lang=language,
         folder=folder,
         published=_published(folder),
         href=pdf_href(location, f"{TP_FOLDER}/{folder}.zip"),
-        size=human_size(len(STATE["archives"][folder]), STATE["language"]),
+        size=human_size(len(STATE["archives"][folder]), language),
         repo_url=STATE["repo_url"],
         availability=availability,
         correction_href=correction_href,
-        since=format_day(availability.since, STATE["language"]) if availability and availability.since else None,
+        since=format_day(availability.since, language) if availability and availability.since else None,
     )

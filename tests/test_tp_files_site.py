@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urljoin
 
+import pypdf
 from lxml import html as lxml_html
 
 from conftest import ROOT, make_fixture_site, run_mkdocs_build
@@ -139,17 +140,24 @@ def test_a_marker_naming_a_missing_folder_fails_the_build_at_its_line(tmp_path):
     )
 
 
-def test_the_real_site_serves_the_starting_folders_and_withholds_the_answers(real_site, real_config):
+def test_the_real_site_serves_the_starting_folders_and_withholds_the_answers(real_site):
+    """Default build: every correction hidden, so only the starting folders are downloadable."""
     tp = ROOT / "docs" / "tp"
-    withheld = set(real_config["extra"].get("tp_files") or {})
-    for folder in sorted(path.name for path in tp.iterdir() if path.is_dir()):
-        archive = real_site.site / "tp" / f"{folder}.zip"
-        if folder in withheld:
-            assert not archive.exists(), folder  # no correction is released by default
-        else:
-            assert archive.read_bytes() == pack_folder(tp / folder, name=folder)
-    copied = [path.name for path in (real_site.site / "tp").iterdir() if not path.name.endswith(".zip")]
+    site = real_site.site
+    assert (site / "tp" / "monsterstack.zip").read_bytes() == pack_folder(tp / "monsterstack", name="monsterstack")
+    assert not (site / "tp" / "monsterstack-k8s.zip").exists()
+    copied = [path.name for path in (site / "tp").iterdir() if not path.name.endswith(".zip")]
     assert copied == [], "docs/tp/ files must not be copied as pages or assets"
+
+    page = "03-objets-fondamentaux/tp-monsterstack/index.html"
+    assert linked_archive(site, page, boxes(site, page)["monsterstack"]) == site / "tp" / "monsterstack.zip"
+    later = boxes(site, "03-objets-fondamentaux/tp-developper-dans-le-cluster/index.html")["monsterstack-k8s"]
+    assert not later.xpath(".//a[contains(@class, 'tp-files-download')]")
+    assert "Manifestes complets" in later.text_content()
+
+    chapter = pypdf.PdfReader(site / "pdf" / "fr" / "03-objets-fondamentaux.pdf")
+    printed = "".join(pdf_page.extract_text() for pdf_page in chapter.pages)
+    assert "tp/monsterstack.zip" in printed and "monsterstack-k8s.zip" not in printed
 
 
 def run_folder_status(config: Path, *extra: str, mode: str = "release") -> subprocess.CompletedProcess:

@@ -31,7 +31,7 @@ IMAGE_SIZE = 100  # pixels, asked of the backend
 BACKEND_TIMEOUT = 5  # seconds
 REDIS_TIMEOUT = 1  # seconds: /healthz answers fast when Redis is gone
 DEFAULT_NAME = "monstre"
-NAME_RULE = "1 à 40 caractères : lettres, chiffres, espaces, - _ . '"
+NAME_RULE = "Un nom compte de 1 à 40 caractères : lettres, chiffres, espaces, - _ . '"
 VALID_NAME = re.compile(r"[\w .'-]{1,40}")
 IMAGE_KEY = "monster:{}"  # Redis key of a cached image, by hash
 VISITS_KEY = "visits"
@@ -125,7 +125,7 @@ def create_app() -> Flask:
 
 def check_name(name: str) -> None:
     if not VALID_NAME.fullmatch(name):
-        raise BadName(f"Le nom « {name} » n'est pas accepté. Un nom : {NAME_RULE}.")
+        raise BadName(f"Le nom « {name} » n'est pas accepté. {NAME_RULE}.")
 
 
 def name_hash(name: str) -> str:
