@@ -65,6 +65,13 @@ def test_an_archive_has_the_same_bytes_for_the_same_files(tmp_path):
     assert pack_folder(second_folder, name="demo") != first
 
 
+def test_a_symbolic_link_is_refused(tmp_path):
+    folder = make_folder(tmp_path)
+    (folder / "secret").symlink_to("/etc/hostname")
+    with pytest.raises(TpFilesError, match="a TP folder holds no symbolic link"):
+        pack_folder(folder, name="demo")
+
+
 def test_the_real_folders_pack_reproducibly():
     tp = ROOT / "docs" / "tp"
     assert "monsterstack" in list_folders(tp)

@@ -87,6 +87,9 @@ def archive_entries(folder: Path) -> list[Path]:
         relative = path.relative_to(folder)
         if any(part in IGNORED_NAMES or part.endswith(IGNORED_SUFFIXES) for part in relative.parts):
             continue
+        if path.is_symlink():
+            # It could point outside docs/: a build reads only the site's own files.
+            raise TpFilesError(f"{path}: a TP folder holds no symbolic link; copy the file instead")
         entries.append(relative)
     return entries
 
