@@ -153,7 +153,12 @@ def run_tp_files(pages: dict[str, str], *, docs_dir: Path, config: Path) -> bool
     except ContentError as error:
         print(f"tp files: cannot run: {error}")
         return False
-    for path in tp_files.yaml_files(tp_dir):
+    try:
+        files = tp_files.yaml_files(tp_dir)
+    except tp_files.TpFilesError as error:
+        problems.append(str(error))
+        files = []
+    for path in files:
         label = path.relative_to(base).as_posix()
         text = path.read_text(encoding="utf-8")
         block = CodeBlock(first_line=0, last_line=text.count("\n") + 1, lang="yaml", title=path.name, text=text)
