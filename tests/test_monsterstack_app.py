@@ -296,10 +296,11 @@ def test_the_server_of_each_context_serves_the_app(context, redis_port, backend,
     server = subprocess.Popen([str(executable), *command[1:]], cwd=tmp_path / "app", env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        wait_for_port(port, process=server, seconds=20)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+        wait_for_port(port, process=server, seconds=30)
+        # Flask's reloader opens the port before its child process has imported the app: be patient.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=60) as response:
             assert response.status == 200
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/monster/Frank", timeout=10) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/monster/Frank", timeout=30) as response:
             assert response.headers["Content-Type"] == "image/png"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
