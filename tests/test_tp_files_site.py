@@ -187,3 +187,4 @@ def test_make_corrections_lists_the_withheld_folders_with_their_correction(tmp_p
     after = run_folder_status(config, "--date", "2026-12-03")
     assert folder_row(after.stdout)[3:] == ["published", "released by id demo-final from 2026-12-03"]
     assert folder_row(run_folder_status(config, mode="hide").stdout)[3:] == ["withheld", "mode hide"]
+
