@@ -141,23 +141,28 @@ def test_a_marker_naming_a_missing_folder_fails_the_build_at_its_line(tmp_path):
 
 
 def test_the_real_site_serves_the_starting_folders_and_withholds_the_answers(real_site):
-    """Default build: every correction hidden, so only the starting folders are downloadable."""
+    """Starting folders are downloadable; an answer folder only with its correction, whatever mkdocs.yml releases."""
     tp = ROOT / "docs" / "tp"
     site = real_site.site
     assert (site / "tp" / "monsterstack.zip").read_bytes() == pack_folder(tp / "monsterstack", name="monsterstack")
-    assert not (site / "tp" / "monsterstack-k8s.zip").exists()
     copied = [path.name for path in (site / "tp").iterdir() if not path.name.endswith(".zip")]
     assert copied == [], "docs/tp/ files must not be copied as pages or assets"
 
     page = "03-objets-fondamentaux/tp-monsterstack/index.html"
     assert linked_archive(site, page, boxes(site, page)["monsterstack"]) == site / "tp" / "monsterstack.zip"
+    tree = lxml_html.parse(str(site / page)).getroot()
+    released = bool(tree.xpath("//details[@data-correction='monsterstack-final']"))
     later = boxes(site, "03-objets-fondamentaux/tp-developper-dans-le-cluster/index.html")["monsterstack-k8s"]
-    assert not later.xpath(".//a[contains(@class, 'tp-files-download')]")
-    assert "Manifestes complets" in later.text_content()
+    archive = site / "tp" / "monsterstack-k8s.zip"
+    assert bool(later.xpath(".//a[contains(@class, 'tp-files-download')]")) is released
+    assert archive.exists() is released
+    if not released:
+        assert "Manifestes complets" in later.text_content()
 
     chapter = pypdf.PdfReader(site / "pdf" / "fr" / "03-objets-fondamentaux.pdf")
     printed = "".join(pdf_page.extract_text() for pdf_page in chapter.pages)
-    assert "tp/monsterstack.zip" in printed and "monsterstack-k8s.zip" not in printed
+    assert "tp/monsterstack.zip" in printed
+    assert ("monsterstack-k8s.zip" in printed) is released
 
 
 def run_folder_status(config: Path, *extra: str, mode: str = "release") -> subprocess.CompletedProcess:
