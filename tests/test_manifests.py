@@ -267,6 +267,14 @@ def test_tool_configurations_and_plain_yaml_are_counted_apart():
     assert report.counts["configs"] == 1 and report.counts["other"] == 1
 
 
+def test_a_kubeadm_file_with_its_kubelet_and_kube_proxy_documents_is_a_config():
+    kubeadm = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nclusterName: formation\n"
+    kubelet = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\n"
+    kube_proxy = "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n"
+    report = check(page("---\n".join([kubeadm, kubelet, kube_proxy])))
+    assert report.problems == [] and report.counts["configs"] == 3
+
+
 def test_a_manifest_missing_its_kind_fails():
     report = check(page("apiVersion: v1\nmetadata:\n  name: x\n"))
     assert "no «kind»" in report.problems[0].message

@@ -582,6 +582,7 @@ CONFIG_FILES = (
     ("skaffold.yaml", "skaffold/*", "Config"),
     ("kubeadm configuration", "kubeadm.k8s.io/*", "*"),
     ("kubelet configuration", "kubelet.config.k8s.io/*", "KubeletConfiguration"),
+    ("kube-proxy configuration", "kubeproxy.config.k8s.io/*", "KubeProxyConfiguration"),
     ("audit policy", "audit.k8s.io/*", "Policy"),
     ("Helm Chart.yaml", "v2", ""),
 )
