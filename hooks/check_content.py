@@ -1,14 +1,14 @@
 """Check the course content: every manifest valid for Kubernetes, the prose spelt right.
 
-    .venv/bin/python hooks/check_content.py [--only manifests|exercises|spelling|vocabulary]
-        [--config FILE] [DOCS_DIR]
+    .venv/bin/python hooks/check_content.py [--only manifests|exercises|tp-files|renders|spelling|vocabulary]
+        [--config FILE] [--tools-dir DIR] [DOCS_DIR]
 
 DOCS_DIR defaults to the repository's docs/, and the Kubernetes version to
 `extra.kubernetes_version` of the repository's mkdocs.yml, wherever the command
 runs from. Each failure is printed on its own line, `docs/…/page.md:LINE: …`,
 then one summary line per check; the exit status is 1 when anything failed.
-See course/manifests.py, course/exercises.py, course/spelling.py and
-course/vocabulary.py for what is checked.
+See course/manifests.py, course/exercises.py, course/tp_files.py, course/renders.py,
+course/spelling.py and course/vocabulary.py for what is checked.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from pathlib import Path
 
 import yaml
 
-from course import exercises, manifests, spelling, tp_files, vocabulary
+from course import exercises, manifests, renders, spelling, tp_files, vocabulary
 from course.corrections import CorrectionError, scan_corrections
 from course.markdown import CodeBlock
 from course.site import read_mkdocs_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKS = ("manifests", "exercises", "tp-files", "spelling", "vocabulary")
+CHECKS = ("manifests", "exercises", "tp-files", "renders", "spelling", "vocabulary")
 VERSION_KEY = "extra.kubernetes_version"
 
 
@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_exercises(pages))
     if args.only in (None, "tp-files"):
         results.append(run_tp_files(pages, docs_dir=args.docs_dir, config=args.config))
+    if args.only in (None, "renders"):
+        results.append(run_renders(docs_dir=args.docs_dir, config=args.config, tools_dir=args.tools_dir))
     if args.only in (None, "spelling"):
         results.append(run_spelling(pages))
     if args.only in (None, "vocabulary"):
@@ -64,6 +66,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         default=ROOT / "mkdocs.yml",
         help=f"the mkdocs.yml holding {VERSION_KEY} (default: the repository's)",
+    )
+    parser.add_argument(
+        "--tools-dir",
+        type=Path,
+        default=ROOT / ".venv" / "tools",
+        help="where `make tools` put kubectl and helm, for the renders check (default: .venv/tools)",
     )
     parser.add_argument(
         "docs_dir",
@@ -158,7 +166,10 @@ def run_tp_files(pages: dict[str, str], *, docs_dir: Path, config: Path) -> bool
     except tp_files.TpFilesError as error:
         problems.append(str(error))
         files = []
+    rendered_only = renders.rendered_only(tp_dir)  # templates and patches: checked by run_renders
     for path in files:
+        if path.resolve() in rendered_only:
+            continue
         label = path.relative_to(base).as_posix()
         text = path.read_text(encoding="utf-8")
         block = CodeBlock(first_line=0, last_line=text.count("\n") + 1, lang="yaml", title=path.name, text=text)
@@ -196,6 +207,32 @@ def _answer_problems(pages, answers: dict[str, str], *, tp_dir: Path, base: Path
             folder_label=(tp_dir / folder).relative_to(base).as_posix(),
         )
     return problems
+
+
+def run_renders(*, docs_dir: Path, config: Path, tools_dir: Path) -> bool:
+    """Each Kustomize overlay and Helm chart of docs/tp/, rendered and its objects validated."""
+    tp_dir = docs_dir.resolve() / tp_files.TP_FOLDER
+    targets = renders.find_targets(tp_dir) if tp_dir.is_dir() else []
+    if not targets:
+        print("renders: no overlay or chart")
+        return True
+    try:
+        version = kubernetes_version(config)
+        tools = renders.find_tools(tools_dir)
+    except (ContentError, renders.RenderError) as error:
+        print(f"renders: cannot run: {error}")
+        return False
+    report, problems = manifests.Report(), []
+    for target in targets:
+        checked = renders.check_target(target, tools=tools, base=docs_dir.resolve().parent, kubernetes_version=version)
+        report.add(checked.objects)
+        problems += checked.problems
+    for problem in problems:
+        print(problem)
+    kinds = {tool: sum(target.tool == tool for target in targets) for tool in ("kustomize", "helm")}
+    print(f"renders: {number(kinds['kustomize'])} overlays, {number(kinds['helm'])} charts, "
+          f"{number(report.counts['valid'])} objects valid, {number(len(problems))} problems")
+    return not problems
 
 
 def run_spelling(pages: dict[str, str]) -> bool:

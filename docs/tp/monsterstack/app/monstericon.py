@@ -8,6 +8,7 @@ also counts the visits of the home page.
 Configuration, read from the environment when the application starts:
     REDIS_DOMAIN         host name of Redis (port 6379, or host:port)
     IMAGEBACKEND_DOMAIN  host name of the image backend (port 8080, or host:port)
+    REDIS_PASSWORD       password of Redis, when it asks for one (optional; chapter 4)
 boot.sh reads CONTEXT to pick the server (DEV: Flask's, PROD: gunicorn).
 """
 
@@ -57,6 +58,7 @@ def create_app() -> Flask:
     store = redis.Redis(
         host=redis_host,
         port=redis_port,
+        password=os.environ.get("REDIS_PASSWORD") or None,
         socket_connect_timeout=REDIS_TIMEOUT,
         socket_timeout=REDIS_TIMEOUT,
         retry=Retry(NoBackoff(), 0),  # no retries: /healthz and the page say at once that Redis is gone
