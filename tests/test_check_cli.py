@@ -82,6 +82,7 @@ def test_a_clean_folder_prints_the_summaries_and_exits_0(site):
         "exercises: 0 questions, 1 corrections, 0 unanswered",
         "tp files: 0 folders, manifests 0 valid, 0 skeletons, 0 fragments, 0 configs, 0 other, 0 invalid,"
         " 0 problems",
+        "renders: no overlay or chart",
         f"spelling: {words_of(site)} words, 0 unknown",
         "vocabulary: 0 avoided words",
     ]
