@@ -31,12 +31,35 @@
 })();
 
 // The language selector leads to the same page in the other language; keep the section too.
+// A translated page has its own anchors: the section is then found by its rank among the
+// headings (translations keep the structure of the French page).
 (function () {
+  var KEY = "course-language-switch";
+  function headings() {
+    return Array.prototype.slice.call(document.querySelectorAll(
+      "article h1[id], article h2[id], article h3[id], article h4[id], article h5[id], article h6[id]"));
+  }
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a.md-select__link[hreflang]");
     if (!link || !location.hash) return;
+    var hash = decodeURIComponent(location.hash.slice(1));
     link.href = link.href.split("#")[0] + location.hash;
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify({ hash: hash, rank: headings().indexOf(document.getElementById(hash)) }));
+    } catch (error) { /* no storage: the anchor alone */ }
   }, true);
+
+  var stored = null;
+  try {
+    stored = JSON.parse(sessionStorage.getItem(KEY) || "null");
+    sessionStorage.removeItem(KEY);
+  } catch (error) { /* no storage */ }
+  var hash = decodeURIComponent(location.hash.slice(1));
+  if (!stored || stored.hash !== hash || document.getElementById(hash) || stored.rank < 0) return;
+  var target = headings()[stored.rank];
+  if (!target) return;
+  history.replaceState(null, "", "#" + target.id);
+  target.scrollIntoView();
 })();
 
 // The French 404 page, shown for a missing /en/… address, opens the English 404 page.
@@ -57,7 +80,7 @@
   if (!steps.length) return;
   var english = document.documentElement.lang === "en";
   var words = english
-    ? { done: "Step {n} done", progress: "Steps done: {d} of {t}", reset: "Untick every step" }
+    ? { done: "Step {n} done", progress: "Steps done: {d} of {t}", reset: "Reset progress" }
     : { done: "Étape {n} faite", progress: "Étapes faites : {d} sur {t}", reset: "Tout décocher" };
   // One record per page, shared by its French and English versions.
   var key = "course-progress:" + article.dataset.coursePage;
