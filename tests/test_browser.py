@@ -266,6 +266,12 @@ def test_language_switch_keeps_the_page_and_the_section(real_site, serve, page):
     page.locator(".md-header__option .md-select").hover()
     page.locator(".md-select__link[hreflang='fr']").click()
     page.wait_for_url(base + "03-objets-fondamentaux/tp-monsterstack/#les-sondes")
+    # A translated page has its own anchors: the same section is found by its rank.
+    page.goto(base + "00-accueil/outils/#le-presse-papiers-de-guacamole")
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(".md-select__link[hreflang='en']").click()
+    page.wait_for_url("**/en/00-accueil/outils/#the-guacamole-clipboard")
+    assert page.locator("#the-guacamole-clipboard").is_visible()
     # A link from a French page to an English page is followed as written (not turned into /en/).
     page.goto(base + "00-accueil/outils/")
     page.evaluate(
@@ -301,5 +307,151 @@ def test_404_page_in_each_language(real_site, serve, page, error_pages):
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.locator("article h1").inner_text() == "Page not found"
     assert page.locator(".md-select__link[hreflang='fr']").get_attribute("href") == "/"
-    assert page.locator("nav.md-nav--primary").first.inner_text().count("Home") >= 1
+    assert "Home" in page.locator("nav.md-nav--primary").first.text_content()  # the English menu
     assert page.foreign_requests == []
+
+
+MONSTERSTACK = "03-objets-fondamentaux/tp-monsterstack/"
+
+# Whether the focused element can be seen: in the viewport, not transparent or hidden, and, for
+# Material's colour-scheme radio (an invisible input), its label.
+FOCUSED_ELEMENT = """() => {
+  const element = document.activeElement;
+  const shown = (node) => {
+    const box = node.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || box.right <= 0 || box.left >= innerWidth) return false;
+    for (let n = node; n; n = n.parentElement) {
+      const style = getComputedStyle(n);
+      if (style.visibility === "hidden" || style.display === "none" || +style.opacity === 0) return false;
+    }
+    return true;
+  };
+  const target = element.classList.contains("md-option") ? element.nextElementSibling : element;
+  return {
+    shown: shown(target),
+    copy: element.matches("button.md-code__button[data-md-type='copy']"),
+    what: element.tagName + " " + element.className + " " + (element.getAttribute("href") || ""),
+  };
+}"""
+
+
+def test_keyboard_reaches_the_first_copy_button_without_hidden_stops(real_site, serve, page):
+    page.goto(serve(real_site.site) + MONSTERSTACK)
+    page.locator("button.md-code__button").first.wait_for(state="attached")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        try:  # Material fades header links in on focus: give the transition time on a busy machine
+            page.wait_for_function(f"({FOCUSED_ELEMENT})().shown", timeout=3_000)
+        except playwright_api.TimeoutError:
+            pass
+        focused = page.evaluate(FOCUSED_ELEMENT)
+        assert focused["shown"], f"Tab lands on a hidden item: {focused['what']}"
+        if focused["copy"]:
+            break
+    else:
+        pytest.fail("80 Tab presses never reached a copy button")
+
+
+def test_chapter_of_the_page_is_visible_and_the_menu_lists_every_chapter(real_site, serve, page, real_config):
+    page.goto(serve(real_site.site) + MONSTERSTACK)
+    assert not page.locator(".md-sidebar--primary").is_visible()  # a drawer at 1024 px
+    chapter = page.locator("nav.course-chapter")
+    assert chapter.is_visible()
+    assert chapter.inner_text().startswith("Chapitre 3 · Objets fondamentaux")
+    # The menu opens from the keyboard on the list of chapters, the current one marked.
+    page.locator("label.md-header__button[for='__drawer']").focus()
+    page.keyboard.press("Enter")
+    page.locator(".md-sidebar--primary").wait_for()
+    page.wait_for_timeout(400)  # the drawer slides in
+    shown = page.evaluate("""() => [...document.querySelectorAll(
+        ".md-nav--primary > .md-nav__list > .md-nav__item > .md-nav__link")].filter((link) => {
+          const box = link.getBoundingClientRect();
+          return box.width > 0 && box.left >= 0 && box.right <= innerWidth;
+        }).map((link) => [link.innerText.trim(), link.parentElement.classList.contains("md-nav__item--active")])""")
+    assert [title for title, _ in shown] == [next(iter(section)) for section in real_config["nav"]]
+    assert [title for title, active in shown if active] == ["Objets fondamentaux"]
+
+
+def test_a_ticked_step_survives_a_reload_and_shows_in_the_progress(real_site, serve, page):
+    base = serve(real_site.site)
+    page.goto(base + MONSTERSTACK)
+    boxes = page.locator("label.course-step-done input[type='checkbox']")
+    total = boxes.count()
+    assert total == page.locator("article h2[data-course-step]").count() > 3
+    progress = page.locator(".md-sidebar--secondary .course-progress")
+    assert progress.is_visible() and f"0 sur {total}" in progress.inner_text()
+
+    page.locator("label.course-step-done", has_text="Étape 2 faite").click()
+    page.reload()
+    assert page.locator("label.course-step-done", has_text="Étape 2 faite").locator("input").is_checked()
+    assert f"1 sur {total}" in progress.inner_text()
+    step_two = page.locator("article h2[data-course-step='2']").get_attribute("id")
+    toc_link = page.locator(f".md-sidebar--secondary a[href='#{step_two}']")
+    assert "course-step-is-done" in toc_link.get_attribute("class")
+    stored = "Object.keys(localStorage).filter((key) => key.startsWith('course-progress:'))"
+    assert page.evaluate(stored) == ["course-progress:03-objets-fondamentaux/tp-monsterstack.md"]
+
+    # The English copy of the page shares the progress; "reset" clears it.
+    page.goto(base + "en/" + MONSTERSTACK)
+    assert "Steps done: 1 of" in page.locator(".course-progress").inner_text()
+    page.locator(".course-progress button").click()
+    assert not boxes.nth(1).is_checked()
+    assert page.evaluate(stored) == []
+    assert page.foreign_requests == []
+
+
+def test_copy_buttons_are_visible_at_rest_and_never_cover_code(real_site, serve, page):
+    page.goto(serve(real_site.site) + MONSTERSTACK)
+    page.locator("button.md-code__button").first.wait_for(state="attached")
+    report = page.evaluate(r"""() => [...document.querySelectorAll("article .highlight pre")].map((pre) => {
+      const code = pre.querySelector("code"), button = pre.querySelector(".md-code__button");
+      const nav = button.parentElement.getBoundingClientRect();
+      const texts = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+      let covered = false;
+      for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+        for (const word of text.data.matchAll(/\S+/g)) {  // spaces that wrap are not code
+          const range = document.createRange();
+          range.setStart(text, word.index); range.setEnd(text, word.index + word[0].length);
+          covered ||= [...range.getClientRects()].some((r) => r.width > 0 && r.right > nav.left
+            && r.left < nav.right && r.bottom > nav.top && r.top < nav.bottom);
+        }
+      }
+      const language = pre.parentElement.className;
+      return {language, covered, first: code.textContent.slice(0, 60), scrolls: code.scrollWidth > code.clientWidth + 1,
+              opacity: +getComputedStyle(button).opacity, color: getComputedStyle(button).color};
+    })""")
+    assert report
+    assert [r for r in report if r["covered"]] == []
+    assert [r for r in report if r["scrolls"] and "language-yaml" not in r["language"]] == []
+    assert all(r["opacity"] == 1 for r in report)
+
+
+def test_print_of_a_page_has_no_buttons_or_icons(real_site, serve, page):
+    page.goto(serve(real_site.site) + MONSTERSTACK)
+    page.locator("button.md-code__button").first.wait_for(state="attached")
+    page.emulate_media(media="print")
+    for selector in (".md-code__nav", ".course-step-done", ".course-progress", "a.headerlink", ".course-page-meta"):
+        assert not page.locator(selector).first.is_visible(), selector
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+SCREENSHOT_PAGES = (("home", ""), ("tp-monsterstack", MONSTERSTACK), ("en-introduction", "en/00-accueil/introduction/"))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_at_three_sizes_for_a_person_to_look_at(real_site, serve, browser, scheme):
+    """Not compared with anything: written to build/screenshots/ to be opened and looked at."""
+    base = serve(real_site.site)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    written = []
+    for width, height in ((1024, 768), (1366, 768), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+        shot = context.new_page()
+        for name, path in SCREENSHOT_PAGES:
+            shot.goto(base + path)
+            shot.wait_for_load_state("networkidle")
+            target = SCREENSHOTS / f"{name}-{width}x{height}-{scheme}.png"
+            shot.screenshot(path=str(target))
+            written.append(target)
+        context.close()
+    assert all(path.stat().st_size > 10_000 for path in written)

@@ -194,3 +194,29 @@ def test_french_prose_has_typographic_apostrophes_and_code_keeps_straight_ones(r
                 assert "'" not in (child.tail or ""), f"{page}: {child.tail!r}"
             assert "'" not in (element.text or ""), f"{page}: {element.text!r}"
     assert straight_in_code > 0  # jsonpath, shell quoting: code is left as written
+
+
+def test_questions_carry_the_number_of_the_correction_that_answers_them(real_site):
+    questions = 0
+    for path in real_site.site.glob("[0-9]*/tp-*/index.html"):
+        tree = lxml_html.parse(str(path)).getroot()
+        article = tree.xpath("//article")[0]
+        elements = list(article.iter())
+        for question in article.xpath(".//p[contains(@class, 'course-question')]"):
+            questions += 1
+            label = question.xpath("string(.//span[@class='course-question-label'])")
+            number = label.split()[-1]
+            anchor = f"correction-{number.replace('.', '-')}"
+            following = elements[elements.index(question) :]
+            first = next(e for e in following if (e.get("id") or "").startswith("correction-"))
+            assert first.get("id") == anchor, f"{path}: {label} is answered by {first.get('id')}"
+            assert question.get("id") == f"question-{number.replace('.', '-')}"
+    assert questions >= 10
+
+
+def test_chapter_pdf_links_open_in_the_browser(real_site):
+    page = lxml_html.parse(str(real_site.site / "03-objets-fondamentaux" / "tp-monsterstack" / "index.html"))
+    (link,) = page.xpath("//div[@class='course-pdf-link']/a")
+    assert link.get("download") is None and link.get("href").endswith("03-objets-fondamentaux.pdf")
+    chapter = page.xpath("string(//nav[@class='course-chapter'])")
+    assert "Chapitre 3 · Objets fondamentaux" in chapter
