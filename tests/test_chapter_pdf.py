@@ -10,6 +10,7 @@ import pypdf
 import pytest
 
 from conftest import make_fixture_site, run_mkdocs_build
+from course.pdf_code import CONTINUATION, unwrap
 
 LONG_LINE = "          value: " + "x" * 50 + "-une-très-longue-valeur-" + "y" * 60
 DEPLOYMENT = textwrap.dedent(
@@ -52,6 +53,10 @@ SERVICE = textwrap.dedent(
           targetPort: 8080
     """
 )
+LONG_COMMAND = (
+    "helm install traefik traefik/traefik --version 41.3.0 --namespace traefik --create-namespace"
+    " --set providers.kubernetesGateway.enabled=true --set gateway.listeners.web.namespacePolicy.from=All"
+)
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 60">'
     '<rect width="200" height="60" fill="#e3f2fd"/><text x="10" y="35" font-size="14">Schéma</text></svg>'
@@ -72,7 +77,9 @@ PAGES = {
     '=== "minikube"\n\n    Texte ONGLET-MINIKUBE.\n\n=== "kind"\n\n    Texte ONGLET-KIND.\n\n'
     '??? info "Facultatif : détails"\n    Bloc FACULTATIF-OUVERT.\n',
     "01-bases/tp-deploiement.md": "# TP : déployer\n\n## 1. Le Deployment\n\n"
-    f'```yaml title="deployment.yaml"\n{DEPLOYMENT}```\n\n## 2. Le service\n\n'
+    f'```yaml title="deployment.yaml"\n{DEPLOYMENT}```\n\n'
+    f"- Dans une liste, installez Traefik :\n\n{indent('```bash')}\n{indent(LONG_COMMAND)}\n{indent('```')}\n\n"
+    "## 2. Le service\n\n"
     f'```yaml title="service.yaml"\n{SERVICE}```\n\n'
     f"??? correction\n    Réponse PDF-SENTINEL-CORRECTION.\n\n{indent('```yaml')}\n{indent(SERVICE)}{indent('```')}\n",
     "02-suite/cours-suite.md": "# Cours : la suite\n\nTexte de la suite, sans glyphe manquant : 🚀 ✔ « œ ».\n",
@@ -161,10 +168,37 @@ def test_links_inside_the_pdf_are_internal_and_others_go_to_the_site(course):
     assert "http://127.0.0.1:8000/02-suite/cours-suite/" in external
 
 
+def printed_block(layout: str, block: str) -> str:
+    """A code block as printed (pdftotext -layout): its rows, de-indented, up to the first blank row."""
+    rows = layout.splitlines()
+    first = block.splitlines()[0]
+    start = next(
+        index for index, row in enumerate(rows)
+        if len(row.strip()) >= min(len(first), 15) and first.startswith(row.strip())
+    )
+    base = len(rows[start]) - len(rows[start].lstrip())
+    end = next(index for index in range(start, len(rows)) if not rows[index].strip())
+    return "\n".join(row[base:] for row in rows[start:end])
+
+
+def test_long_code_lines_are_cut_with_a_mark_and_lose_nothing(course):
+    layout = pdf_text(chapter_pdf(course), layout=True)
+    for block in (DEPLOYMENT, LONG_COMMAND):
+        printed = printed_block(layout, block)
+        assert CONTINUATION in printed  # the long line goes on, and says so
+        assert all(len(row) <= 100 for row in printed.splitlines())
+        # pdftotext -layout shifts a row by a column now and then: indentation is checked below.
+        assert [row.strip() for row in unwrap(printed).splitlines()] == [line.strip() for line in block.splitlines()]
+    rows = printed_block(layout, DEPLOYMENT).splitlines()
+    value = next(index for index, row in enumerate(rows) if "value:" in row)
+    hang = len(rows[value + 1]) - len(rows[value + 1].lstrip())
+    assert rows[value + 1].strip().startswith(CONTINUATION) and 1 <= hang - rows[value].index("value:") <= 3
+
+
 def test_code_blocks_are_lossless_and_keep_their_indentation(course):
     path = chapter_pdf(course)
     # -layout: plain pdftotext drops a hyphen that ends a wrapped line, as if it were hyphenation.
-    flat = re.sub(r"\s+", "", pdf_text(path, layout=True))
+    flat = re.sub(r"\s+", "", unwrap(pdf_text(path, layout=True)))
     for block in (DEPLOYMENT, SERVICE):
         assert re.sub(r"\s+", "", block) in flat
     layout = pdf_text(path, layout=True).splitlines()

@@ -17,8 +17,18 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
 from course.markdown import block_marker
+from course.pdf_code import wrap_code
 
 SHORT_BLOCK_LINES = 25  # code blocks up to this many lines are kept on one page
+# Characters of 8.3pt DejaVu Sans Mono across a code block on A4 (pdf.css), and lost per nesting level.
+CODE_COLUMNS = 92
+NESTED_CODE_COLUMNS = 6
+# Command output printed at 7pt when that makes its longest line fit: a table stays a table.
+SMALL_CODE_COLUMNS = 108
+_NESTING = (
+    "ancestor::li | ancestor::blockquote | ancestor::dd"
+    " | ancestor::div[contains(concat(' ', @class, ' '), ' admonition ')]"
+)
 
 
 class PdfSourceError(ValueError):
@@ -71,6 +81,7 @@ def _prepare_page(page: PrintPage, *, anchor, anchors, site_dir, site_url) -> Pr
     _flatten_tabs(root)
     _open_details(root)
     printed.code_files = _mark_code_blocks(root)
+    _mark_lead_ins(root)
     printed.html = serialize_fragment(root)
     return printed
 
@@ -161,11 +172,21 @@ def _open_details(root) -> None:
             summary.set("class", "admonition-title")
 
 
+def _mark_lead_ins(root) -> None:
+    """A paragraph ending in ":" is printed on the same page as the block it announces."""
+    for paragraph in root.xpath(".//p[following-sibling::*]"):
+        following = paragraph.getnext()
+        if following.tag in {"p", "h1", "h2", "h3", "h4", "h5", "h6"}:
+            continue
+        if paragraph.text_content().rstrip().endswith(":"):
+            paragraph.set("class", ((paragraph.get("class") or "") + " lead-in").strip())
+
+
 _TITLE_FILE = re.compile(r"^[\w.-]+\.(ya?ml|json|sh|py|toml|conf|txt|j2)$")
 
 
 def _mark_code_blocks(root) -> list[tuple[str, str]]:
-    """Keep short blocks on one page; collect titled YAML blocks to attach to the PDF."""
+    """Keep short blocks on one page, cut long lines; collect file-titled blocks to attach to the PDF."""
     attached = []
     for block in root.xpath(".//div[contains(@class, 'highlight')]"):
         code = block.xpath(".//pre/code")
@@ -174,11 +195,22 @@ def _mark_code_blocks(root) -> list[tuple[str, str]]:
         text = code[0].text_content()
         if text.count("\n") <= SHORT_BLOCK_LINES:
             block.set("class", block.get("class") + " short-block")
+        _wrap_long_lines(block, code[0], text)
         title = block.xpath("./span[@class='filename']")
         name = title[0].text_content().strip().split(" ")[0] if title else ""
         if _TITLE_FILE.match(name) and block_marker(title[0].text_content()) != "skeletons":
             attached.append((name, text))
     return attached
+
+
+def _wrap_long_lines(block, code, text: str) -> None:
+    lost = NESTED_CODE_COLUMNS * len(block.xpath(_NESTING))
+    longest = max(len(line) for line in text.split("\n"))
+    if "language-text" in block.get("class") and CODE_COLUMNS - lost < longest <= SMALL_CODE_COLUMNS - lost:
+        block.set("class", block.get("class") + " small-code")
+        return
+    if wrap_code(code, CODE_COLUMNS - lost):
+        block.set("class", block.get("class") + " wrapped")
 
 
 def unique_file_names(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
