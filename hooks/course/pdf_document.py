@@ -82,6 +82,7 @@ def _prepare_page(page: PrintPage, *, anchor, anchors, site_dir, site_url) -> Pr
     _open_details(root)
     printed.code_files = _mark_code_blocks(root)
     _mark_lead_ins(root)
+    _detach_spaces_before_inline_code(root)
     printed.html = serialize_fragment(root)
     return printed
 
@@ -180,6 +181,35 @@ def _mark_lead_ins(root) -> None:
             continue
         if paragraph.text_content().rstrip().endswith(":"):
             paragraph.set("class", ((paragraph.get("class") or "") + " lead-in").strip())
+
+
+_INLINE_CODE = (
+    ".//code[not(ancestor::pre)] | .//kbd[not(ancestor::*[contains(@class, 'keys')])]"
+    " | .//span[contains(concat(' ', @class, ' '), ' keys ')]"
+)
+
+
+def _detach_spaces_before_inline_code(root) -> None:
+    """Put the space before inline code in its own <span>: works around a WeasyPrint line-breaking bug.
+
+    When inline code does not fit at the end of a line, WeasyPrint (70) lays the
+    text before it out again 1pt narrower; that text ends in a space, which Pango
+    lets hang past the edge but WeasyPrint measures, so it breaks the text after
+    its first word ("Une / expres- / sion"). A text that ends without the space is
+    broken at its last fitting word. tests/test_pdf_weasyprint.py reproduces it.
+    """
+    for element in root.xpath(_INLINE_CODE):
+        previous = element.getprevious()
+        text = previous.tail if previous is not None else element.getparent().text
+        if not text or not text.endswith(" "):
+            continue
+        if previous is not None:
+            previous.tail = text[:-1]
+        else:
+            element.getparent().text = text[:-1]
+        space = element.makeelement("span", {"class": "space"})
+        space.text = " "
+        element.addprevious(space)
 
 
 _TITLE_FILE = re.compile(r"^[\w.-]+\.(ya?ml|json|sh|py|toml|conf|txt|j2)$")
