@@ -23,6 +23,7 @@ from course.pdf_site import (
     document_title,
     edition_label,
     fill_pdf_list,
+    is_local_url,
     pdf_href,
     pdf_list_items,
     pdf_relative_path,
@@ -76,7 +77,6 @@ def on_nav(nav, *, config, **_):
 
 def on_page_content(html, *, page, config, **_):
     source = base_source_path(page.file.src_uri)
-    STATE["pages"][source] = PrintPage(src=page.file.src_uri, url=page.url, title=page.title, html=html)
     chapter = next((c for c in STATE["chapters"] if source in c.pages), None)
     if chapter is not None:
         page.meta["chapter_pdf"] = {
@@ -87,12 +87,19 @@ def on_page_content(html, *, page, config, **_):
     if PDF_LIST_MARKER in html:
         STATE["home_page"] = (Path(page.file.abs_dest_path), page.url)
         html = html.replace(PDF_LIST_MARKER, _pdf_list(location=page.url))
+    STATE["pages"][source] = PrintPage(src=page.file.src_uri, url=page.url, title=page.title, html=html)
     return html
 
 
 def on_post_build(config, **_):
     if not STATE["enabled"]:
         return
+    if is_local_url(config.site_url) and not COMMAND.get("local_url_said"):
+        COMMAND["local_url_said"] = True  # once per `mkdocs build`, not once per language
+        log.info(
+            f"PDF links to other chapters point to {config.site_url} (SITE_URL is not set): "
+            "for PDFs to hand out, build with SITE_URL=https://<published site>/ make build"
+        )
     language = STATE["language"]
     counts = {}
     documents = [(chapter.slug, [chapter]) for chapter in STATE["chapters"]]
@@ -135,7 +142,7 @@ def _render(chapters, *, target, config):
         edition_key=STATE["edition"],
         date=build_day().date().isoformat(),
         kubernetes_version=config.extra.get("kubernetes_version", ""),
-        site_url=(config.site_url or "") + STATE["language_prefix"],
+        site_url="" if is_local_url(config.site_url) else (config.site_url or "") + STATE["language_prefix"],
         stylesheet=print_stylesheet(Path(config.docs_dir)),
         chapters=printed_chapters,
     )

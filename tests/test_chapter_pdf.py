@@ -53,6 +53,7 @@ SERVICE = textwrap.dedent(
           targetPort: 8080
     """
 )
+WEB_CONF = "listen = 8080\n# a comment with 'quotes' and \"double quotes\" < & >\n"
 LONG_COMMAND = (
     "helm install traefik traefik/traefik --version 41.3.0 --namespace traefik --create-namespace"
     " --set providers.kubernetesGateway.enabled=true --set gateway.listeners.web.namespacePolicy.from=All"
@@ -81,8 +82,12 @@ PAGES = {
     f"- Dans une liste, installez Traefik :\n\n{indent('```bash')}\n{indent(LONG_COMMAND)}\n{indent('```')}\n\n"
     "## 2. Le service\n\n"
     f'```yaml title="service.yaml"\n{SERVICE}```\n\n'
+    f'```yaml title="k8s/web-service.yaml"\n{SERVICE}```\n\n'
+    f'```text title="/etc/formation/web.conf"\n{WEB_CONF}```\n\n'
+    f'```yaml title="k8s/web.yaml (squelette à compléter)"\nkind: <à compléter>\n```\n\n'
     f"??? correction\n    Réponse PDF-SENTINEL-CORRECTION.\n\n{indent('```yaml')}\n{indent(SERVICE)}{indent('```')}\n",
-    "02-suite/cours-suite.md": "# Cours : la suite\n\nTexte de la suite, sans glyphe manquant : 🚀 ✔ « œ ».\n",
+    "02-suite/cours-suite.md": "# Cours : la suite\n\nTexte de la suite, sans glyphe manquant : 🚀 ✔ « œ ».\n\n"
+    "Voir <https://kubernetes.io/docs/> et [la documentation](https://kubernetes.io/fr/).\n",
 }
 NAV = [
     {"Accueil": ["index.md", "00-accueil/outils.md"]},
@@ -98,9 +103,12 @@ def write_course(root, pages=PAGES):
     return config
 
 
-def build(root, config, *, mode="show", cache=None, name="site"):
+PUBLISHED = "https://formation.example.org/"
+
+
+def build(root, config, *, mode="show", cache=None, name="site", site_url=None, env=None):
     env = {"CORRECTIONS": mode, "PDF": "1", "PDF_CACHE_DIR": str(cache or root / "cache"),
-           "SOURCE_DATE_EPOCH": "1764028800"}
+           "SOURCE_DATE_EPOCH": "1764028800", **({"SITE_URL": site_url} if site_url else {}), **(env or {})}
     result = run_mkdocs_build(config, root / name, env=env)
     assert result.returncode == 0, result.output
     return result
@@ -120,7 +128,7 @@ def pdf_text(path, layout=False) -> str:
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("pdf-course")
     config = write_course(root)
-    return root, config, build(root, config)
+    return root, config, build(root, config, site_url=PUBLISHED)
 
 
 def chapter_pdf(course, stem="01-bases", language="fr"):
@@ -165,8 +173,42 @@ def test_links_inside_the_pdf_are_internal_and_others_go_to_the_site(course):
             elif "/URI" in action:
                 external.append(action["/URI"])
     assert internal >= 3  # contents entries and the link to the TP
-    assert "http://127.0.0.1:8000/02-suite/cours-suite/" in external
+    assert f"{PUBLISHED}02-suite/cours-suite/" in external
 
+
+def test_a_published_build_prints_no_local_address(course):
+    for path in (course[2].site / "pdf").rglob("*.pdf"):
+        assert "127.0.0.1" not in pdf_text(path), path.name
+        links = [
+            annotation.get_object().get("/A", {}).get("/URI", "")
+            for page in pypdf.PdfReader(path).pages for annotation in page.get("/Annots") or []
+        ]
+        assert not [link for link in links if "127.0.0.1" in link], path.name
+    assert "SITE_URL is not set" not in course[2].output
+    assert PUBLISHED in pdf_text(chapter_pdf(course))  # on the cover
+
+
+def test_the_header_names_the_chapter_on_every_content_page(course):
+    path = chapter_pdf(course)
+    pages = len(pypdf.PdfReader(path).pages)
+    for number in range(3, pages + 1):  # after the cover and the contents
+        page = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(path), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        header = next(line for line in page.splitlines() if line.strip())
+        assert header.strip().startswith("1. Bases"), (number, header)
+
+
+def test_the_home_page_pdf_lists_the_pdfs(course):
+    text = pdf_text(chapter_pdf(course, "00-accueil"), layout=True)
+    for entry in ("Chapitre 1 — Bases", "Chapitre 2 — Suite", "Le cours complet"):
+        assert entry in text
+    assert f"{PUBLISHED}pdf/fr/01-bases.pdf" in text
+
+
+def test_a_link_whose_text_is_its_address_prints_it_once(course):
+    text = plain(pdf_text(chapter_pdf(course, "02-suite")))
+    assert text.count("https://kubernetes.io/docs/") == 1
+    assert "la documentation (https://kubernetes.io/fr/)" in text
 
 def printed_block(layout: str, block: str) -> str:
     """A code block as printed (pdftotext -layout): its rows, de-indented, up to the first blank row."""
@@ -212,10 +254,13 @@ def test_code_blocks_are_lossless_and_keep_their_indentation(course):
             assert any(abs((len(row) - len(row.lstrip()) - base) - expected) <= 1 for row in candidates), line
 
 
-def test_yaml_files_are_attached_for_a_lossless_copy(course):
+def test_every_file_titled_block_is_attached_byte_for_byte(course):
     attachments = pypdf.PdfReader(chapter_pdf(course)).attachments
-    assert set(attachments) >= {"deployment.yaml", "service.yaml"}
-    assert attachments["deployment.yaml"][0].decode() == DEPLOYMENT
+    expected = {"deployment.yaml": DEPLOYMENT, "service.yaml": SERVICE, "k8s-web-service.yaml": SERVICE,
+                "etc-formation-web.conf": WEB_CONF}
+    assert set(attachments) == set(expected)  # the correction's untitled block and the skeleton are not
+    for name, text in expected.items():
+        assert attachments[name] == [text.encode()], name
 
 
 def test_tabs_optional_blocks_and_images_are_printed(course):
@@ -254,6 +299,8 @@ def test_hide_mode_leaves_no_correction_in_any_pdf(tmp_path):
     for path in pdfs:
         assert "PDF-SENTINEL-CORRECTION" not in pdf_text(path)
     assert "Correction disponible après le TP" in pdf_text(result.site / "pdf" / "fr" / "01-bases.pdf")
+    # Built without SITE_URL: said once for the whole build (both languages), with the way out.
+    assert result.output.count("SITE_URL is not set") == 1 and "SITE_URL=https://" in result.output
 
 
 def test_show_mode_prints_the_correction_open(course):

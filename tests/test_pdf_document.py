@@ -31,9 +31,19 @@ def test_links_outside_the_document_go_to_the_published_site_and_external_links_
     pages = [page("en/01-x/a/", '<a href="../../02-y/c/#s">c</a> <a href="https://kubernetes.io/">k</a>')]
     (printed,) = prepare_pages(pages, site_dir=None, site_url=SITE_URL)
     assert f'href="{SITE_URL}en/02-y/c/#s"' in printed.html
-    assert 'class="external" href="https://kubernetes.io/"' in printed.html or (
-        'href="https://kubernetes.io/" class="external"' in printed.html
-    )
+    links = {link.text: link.get("class").split() for link in parse_fragment(printed.html).iter("a")}
+    assert links == {"c": ["external", "other-chapter", "show-url"], "k": ["external", "show-url"]}
+
+
+def test_a_link_whose_text_is_its_address_does_not_print_it_again():
+    html = '<a href="https://kubernetes.io/docs/">https://kubernetes.io/docs/</a><a href="https://k8s.io">k8s.io</a>'
+    (printed,) = prepare_pages([page("01-x/a/", html)], site_dir=None, site_url=SITE_URL)
+    assert "show-url" not in printed.html
+
+
+def test_pages_keep_their_own_language():
+    pages = [page("en/01-x/a/", "<p>A</p>", src="01-x/a.en.md"), page("en/01-x/b/", "<p>B</p>", src="01-x/b.md")]
+    assert [printed.lang for printed in prepare_pages(pages, site_dir=None, site_url=SITE_URL)] == ["en", "fr"]
 
 
 def test_tabs_print_one_after_the_other_under_their_labels():
@@ -80,8 +90,20 @@ def test_titled_code_blocks_are_collected_for_attachment_except_skeletons():
 
 
 def test_attachment_names_are_made_unique():
-    files = [("a.yaml", "1"), ("a.yaml", "2"), ("b.yaml", "3")]
-    assert unique_file_names(files) == [("a.yaml", "1"), ("a-2.yaml", "2"), ("b.yaml", "3")]
+    files = [("a.yaml", "1"), ("a.yaml", "2"), ("b.yaml", "3"), ("etc-x.d-y", "4"), ("etc-x.d-y", "5")]
+    assert unique_file_names(files) == [
+        ("a.yaml", "1"), ("a-2.yaml", "2"), ("b.yaml", "3"), ("etc-x.d-y", "4"), ("etc-x.d-y-2", "5")
+    ]
+
+
+def test_paths_in_titles_become_names_a_viewer_can_save():
+    html = "".join(
+        f'<div class="language-yaml highlight"><span class="filename">{title}</span><pre><code>x\n</code></pre></div>'
+        for title in ("k8s/frontend.yaml", "/etc/apt/preferences.d/mozilla-firefox", "config (exemple)",
+                      "extrait du Deployment")
+    )
+    (printed,) = prepare_pages([page("01-x/a/", html)], site_dir=None, site_url=SITE_URL)
+    assert [name for name, _ in printed.code_files] == ["k8s-frontend.yaml", "etc-apt-preferences.d-mozilla-firefox"]
 
 
 def test_pdf_links_are_relative_to_the_page():

@@ -48,6 +48,7 @@ class PrintedPage:
     anchor: str
     title: str
     html: str
+    lang: str = "fr"  # the page's own language: an English PDF prints untranslated pages in French
     files: set[Path] = field(default_factory=set)  # local files the page embeds (images)
     code_files: list[tuple[str, str]] = field(default_factory=list)  # (file name, text)
 
@@ -71,9 +72,15 @@ def prepare_pages(pages: list[PrintPage], *, site_dir: Path, site_url: str) -> l
     ]
 
 
+def page_language(src: str, default: str = "fr") -> str:
+    """mkdocs-static-i18n's suffix layout: `outils.en.md` is English, `outils.md` the default language."""
+    match = re.search(r"\.([a-z]{2})\.md$", src)
+    return match.group(1) if match else default
+
+
 def _prepare_page(page: PrintPage, *, anchor, anchors, site_dir, site_url) -> PrintedPage:
     root = parse_fragment(page.html)
-    printed = PrintedPage(anchor=anchor, title=page.title, html="")
+    printed = PrintedPage(anchor=anchor, title=page.title, html="", lang=page_language(page.src))
     _drop_screen_only(root)
     _prefix_ids(root, anchor)
     _rewrite_links(root, page=page, anchor=anchor, anchors=anchors, site_url=site_url)
@@ -116,7 +123,8 @@ def _rewrite_links(root, *, page: PrintPage, anchor, anchors, site_url) -> None:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc:
             if parts.scheme in {"http", "https"}:
-                link.set("class", ((link.get("class") or "") + " external").strip())
+                _add_class(link, "external")
+                _show_url_unless_in_text(link)
             continue
         if href.startswith("#"):
             link.set("href", f"#{anchor}-{href[1:]}" if href[1:] else f"#{anchor}")
@@ -128,7 +136,21 @@ def _rewrite_links(root, *, page: PrintPage, anchor, anchors, site_url) -> None:
         else:
             absolute = site_url + target.lstrip("/") + (f"#{parts.fragment}" if parts.fragment else "")
             link.set("href", absolute)
-            link.set("class", ((link.get("class") or "") + " external other-chapter").strip())
+            _add_class(link, "external other-chapter")
+            _show_url_unless_in_text(link)
+
+
+def _add_class(element, name: str) -> None:
+    element.set("class", ((element.get("class") or "") + " " + name).strip())
+
+
+def _show_url_unless_in_text(link) -> None:
+    """Paper cannot follow a link: print its address after it, once (not when the text is the address)."""
+    def bare(url):
+        return re.sub(r"^[a-z]+://", "", url.strip()).rstrip("/")
+
+    if bare(link.text_content()) != bare(link.get("href")):
+        _add_class(link, "show-url")
 
 
 def _resolve_images(root, *, page: PrintPage, site_dir: Path) -> set[Path]:
@@ -212,7 +234,15 @@ def _detach_spaces_before_inline_code(root) -> None:
         element.addprevious(space)
 
 
-_TITLE_FILE = re.compile(r"^[\w.-]+\.(ya?ml|json|sh|py|toml|conf|txt|j2)$")
+# A title naming a file: a path with a known extension, or an absolute or ~ path (/etc/apt/preferences.d/x).
+_TITLE_FILE = re.compile(
+    r"^(?:[\w.-]+/)*[\w.-]+\.(?:ya?ml|json|sh|py|toml|conf|txt|j2|cfg|ini|env)$|^(?:/|~/)[\w./-]+$"
+)
+
+
+def attachment_name(title_path: str) -> str:
+    """A name a PDF viewer can save: `k8s/frontend.yaml` → `k8s-frontend.yaml`."""
+    return title_path.removeprefix("~/").strip("/").replace("/", "-")
 
 
 def _mark_code_blocks(root) -> list[tuple[str, str]]:
@@ -229,7 +259,7 @@ def _mark_code_blocks(root) -> list[tuple[str, str]]:
         title = block.xpath("./span[@class='filename']")
         name = title[0].text_content().strip().split(" ")[0] if title else ""
         if _TITLE_FILE.match(name) and block_marker(title[0].text_content()) != "skeletons":
-            attached.append((name, text))
+            attached.append((attachment_name(name), text))
     return attached
 
 
@@ -249,6 +279,6 @@ def unique_file_names(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
     unique = []
     for name, text in files:
         seen[name] = seen.get(name, 0) + 1
-        stem, dot, suffix = name.rpartition(".")
-        unique.append((name if seen[name] == 1 else f"{stem}-{seen[name]}{dot}{suffix}", text))
+        stem, suffix = re.match(r"^(.*?)((?:\.[A-Za-z0-9]{1,5})?)$", name).groups()
+        unique.append((name if seen[name] == 1 else f"{stem}-{seen[name]}{suffix}", text))
     return unique

@@ -7,6 +7,7 @@ import os
 import posixpath
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 from pygments.formatters import HtmlFormatter
@@ -54,6 +55,12 @@ def pdf_list_items(
         "pages": counts.get(COURSE_PDF_STEM),
     })
     return items
+
+
+def is_local_url(site_url: str | None) -> bool:
+    """The default site_url of mkdocs.yml (a preview on this machine), not a published address."""
+    host = urlsplit(site_url or "").hostname or ""
+    return not site_url or host in {"127.0.0.1", "localhost", "::1"}
 
 
 def document_title(site_name: str, chapters: list[tuple[int, str]]) -> str:
