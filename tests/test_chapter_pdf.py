@@ -119,6 +119,11 @@ def plain(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
+def page_text(path, number: int) -> str:
+    command = ["pdftotext", "-enc", "UTF-8", "-layout", "-f", str(number), "-l", str(number), str(path), "-"]
+    return plain(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
 def pdf_text(path, layout=False) -> str:
     command = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]
     return plain(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
@@ -143,7 +148,8 @@ def test_every_chapter_and_the_course_have_a_pdf_in_both_languages(course):
 
 def test_metadata_outline_and_page_count(course):
     reader = pypdf.PdfReader(chapter_pdf(course))
-    assert reader.metadata.title == "Formation Kubernetes — 1. Bases"
+    assert reader.metadata.title == "Formation Kubernetes — 1. Bases (édition stagiaire)"
+    assert reader.metadata["/CreationDate"].startswith("D:20251125")  # the build day (SOURCE_DATE_EPOCH)
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged PDF (PDF/UA-1)
     outline = [plain(item.title) for item in reader.outline if not isinstance(item, list)]
@@ -151,6 +157,8 @@ def test_metadata_outline_and_page_count(course):
     nested = [plain(item.title) for item in reader.outline[1] if not isinstance(item, list)]
     assert "Pourquoi" in nested
     assert len(reader.pages) >= 4  # cover, contents, two pages
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 by default
 
 
 def test_every_page_title_cover_contents_and_footer_are_printed(course):
@@ -159,6 +167,23 @@ def test_every_page_title_cover_contents_and_footer_are_printed(course):
         assert title in text
     pages = len(pypdf.PdfReader(chapter_pdf(course)).pages)
     assert f"page 3 / {pages}" in text
+    for number in range(2, pages + 1):  # every page but the cover: edition and version in the footer
+        footer = [line for line in page_text(chapter_pdf(course), number).splitlines() if line.strip()][-1]
+        assert "Formation Kubernetes — édition stagiaire" in footer and "version du 2025-11-25" in footer
+
+
+def test_the_contents_list_pages_their_sections_and_the_figures(course):
+    contents = page_text(chapter_pdf(course), 2)
+    for entry in ("Cours : les bases", "Pourquoi", "TP : déployer", "1. Le Deployment", "2. Le service",
+                  "Liste des figures", "Figure 1.1 — Un schéma de test"):
+        assert entry in contents, entry
+    assert re.search(r"2\. Le service \.+ \d+", contents)
+
+
+def test_figures_have_the_same_number_on_the_site_and_in_the_pdf(course):
+    page = (course[2].site / "01-bases" / "cours-bases" / "index.html").read_text()
+    assert '<span class="figure-number">Figure 1.1</span> — Un schéma de test' in page
+    assert "Figure 1.1 — Un schéma de test" in pdf_text(chapter_pdf(course)).split("Pourquoi", 2)[-1]
 
 
 def test_links_inside_the_pdf_are_internal_and_others_go_to_the_site(course):
@@ -192,9 +217,7 @@ def test_the_header_names_the_chapter_on_every_content_page(course):
     path = chapter_pdf(course)
     pages = len(pypdf.PdfReader(path).pages)
     for number in range(3, pages + 1):  # after the cover and the contents
-        page = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(path), "-"],
-                              capture_output=True, text=True, check=True).stdout
-        header = next(line for line in page.splitlines() if line.strip())
+        header = next(line for line in page_text(path, number).splitlines() if line.strip())
         assert header.strip().startswith("1. Bases"), (number, header)
 
 
@@ -305,6 +328,26 @@ def test_hide_mode_leaves_no_correction_in_any_pdf(tmp_path):
 
 def test_show_mode_prints_the_correction_open(course):
     assert "PDF-SENTINEL-CORRECTION" in pdf_text(chapter_pdf(course))
+
+
+def test_trainer_edition_on_letter_paper_says_so_in_its_file_names(tmp_path):
+    config = write_course(tmp_path)
+    build(tmp_path, config, env={"PDF_EDITION": "trainer", "PDF_PAGE_SIZE": "letter",
+                                 "PDF_OUTPUT_DIR": str(tmp_path / "trainer")})
+    path = tmp_path / "trainer" / "fr" / "01-bases-formateur.pdf"
+    assert (tmp_path / "trainer" / "en" / "formation-kubernetes-trainer.pdf").is_file()
+    reader = pypdf.PdfReader(path)
+    assert reader.metadata.title == "Formation Kubernetes — 1. Bases (édition formateur)"
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # US Letter, in points
+    assert "Formation Kubernetes — édition formateur" in page_text(path, 3)
+
+
+def test_an_unknown_page_size_stops_the_build_with_its_name(tmp_path):
+    config = write_course(tmp_path)
+    result = run_mkdocs_build(config, tmp_path / "site", env={"PDF": "1", "PDF_PAGE_SIZE": "a5"})
+    assert result.returncode != 0 and "PDF_PAGE_SIZE='a5': expected one of a4, letter" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_cache_reuses_unchanged_chapters_and_renders_a_changed_one(tmp_path):

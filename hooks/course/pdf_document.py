@@ -12,19 +12,21 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
 from course.markdown import block_marker
 from course.pdf_code import wrap_code
+from course.spelling import WORDS_DIR, page_language
 
 SHORT_BLOCK_LINES = 25  # code blocks up to this many lines are kept on one page
 # Characters of 8.3pt DejaVu Sans Mono across a code block on A4 (pdf.css), and lost per nesting level.
-CODE_COLUMNS = 92
+CODE_COLUMNS = 86
 NESTED_CODE_COLUMNS = 6
 # Command output printed at 7pt when that makes its longest line fit: a table stays a table.
-SMALL_CODE_COLUMNS = 108
+SMALL_CODE_COLUMNS = 102
 _NESTING = (
     "ancestor::li | ancestor::blockquote | ancestor::dd"
     " | ancestor::div[contains(concat(' ', @class, ' '), ' admonition ')]"
@@ -49,6 +51,8 @@ class PrintedPage:
     title: str
     html: str
     lang: str = "fr"  # the page's own language: an English PDF prints untranslated pages in French
+    sections: list[tuple[str, str]] = field(default_factory=list)  # (id, title) of its h2, for the contents
+    figures: list[tuple[str, str]] = field(default_factory=list)  # (id, "Figure 3.2 — caption")
     files: set[Path] = field(default_factory=set)  # local files the page embeds (images)
     code_files: list[tuple[str, str]] = field(default_factory=list)  # (file name, text)
 
@@ -72,23 +76,24 @@ def prepare_pages(pages: list[PrintPage], *, site_dir: Path, site_url: str) -> l
     ]
 
 
-def page_language(src: str, default: str = "fr") -> str:
-    """mkdocs-static-i18n's suffix layout: `outils.en.md` is English, `outils.md` the default language."""
-    match = re.search(r"\.([a-z]{2})\.md$", src)
-    return match.group(1) if match else default
-
-
 def _prepare_page(page: PrintPage, *, anchor, anchors, site_dir, site_url) -> PrintedPage:
     root = parse_fragment(page.html)
     printed = PrintedPage(anchor=anchor, title=page.title, html="", lang=page_language(page.src))
     _drop_screen_only(root)
     _prefix_ids(root, anchor)
+    printed.sections = [(h2.get("id"), h2.text_content().strip()) for h2 in root.iter("h2") if h2.get("id")]
+    printed.figures = [
+        (figure.get("id"), " ".join(figure.find("figcaption").text_content().split()))
+        for figure in root.xpath(".//figure[@id and figcaption]")
+    ]
     _rewrite_links(root, page=page, anchor=anchor, anchors=anchors, site_url=site_url)
     printed.files |= _resolve_images(root, page=page, site_dir=site_dir)
     _flatten_tabs(root)
     _open_details(root)
     printed.code_files = _mark_code_blocks(root)
     _mark_lead_ins(root)
+    if printed.lang == "fr":
+        _keep_english_terms_whole(root)
     _detach_spaces_before_inline_code(root)
     printed.html = serialize_fragment(root)
     return printed
@@ -184,6 +189,41 @@ def _flatten_tabs(root) -> None:
             heading.tail, block.text = block.text, None
 
 
+@lru_cache(maxsize=1)
+def _english_terms() -> re.Pattern:
+    """English words of French prose: the `en` word list, and the capitalised words of the `fr` one."""
+    english = (WORDS_DIR / "en.txt").read_text(encoding="utf-8").split()
+    names = [word for word in (WORDS_DIR / "fr.txt").read_text(encoding="utf-8").split() if word[:1].isupper()]
+    words = sorted({word for word in english + names if len(word) > 4}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])")
+
+
+def _keep_english_terms_whole(root) -> None:
+    """French hyphenation cuts English words wrongly ("na-mespace"): they are never hyphenated."""
+    pattern = _english_terms()
+    for element in [element for element in root.iter() if isinstance(element.tag, str)]:
+        if element.xpath("ancestor-or-self::*[self::code or self::pre or self::kbd]"):
+            continue
+        children = list(element)
+        _wrap_matches(element, "text", pattern)
+        for child in children:
+            _wrap_matches(child, "tail", pattern)
+
+
+def _wrap_matches(node, kind: str, pattern: re.Pattern) -> None:
+    text = getattr(node, kind)
+    if not text or not pattern.search(text):
+        return
+    pieces = pattern.split(text)
+    terms = pattern.findall(text)
+    setattr(node, kind, pieces[0])
+    parent, index = (node, 0) if kind == "text" else (node.getparent(), node.getparent().index(node) + 1)
+    for offset, (term, after) in enumerate(zip(terms, pieces[1:], strict=True)):
+        span = node.makeelement("span", {"class": "term"})
+        span.text, span.tail = term, after
+        parent.insert(index + offset, span)
+
+
 def _open_details(root) -> None:
     """A collapsible block prints open, its summary as a title (WeasyPrint has no <details> UI)."""
     for details in root.xpath(".//details"):
@@ -205,14 +245,16 @@ def _mark_lead_ins(root) -> None:
             paragraph.set("class", ((paragraph.get("class") or "") + " lead-in").strip())
 
 
+# Inline code and the other inline elements that a line may have to push whole to the next line.
 _INLINE_CODE = (
     ".//code[not(ancestor::pre)] | .//kbd[not(ancestor::*[contains(@class, 'keys')])]"
-    " | .//span[contains(concat(' ', @class, ' '), ' keys ')]"
+    " | .//span[contains(concat(' ', @class, ' '), ' keys ')] | .//span[@class='term']"
+    " | .//a[not(ancestor::pre)] | .//em | .//strong"
 )
 
 
 def _detach_spaces_before_inline_code(root) -> None:
-    """Put the space before inline code in its own <span>: works around a WeasyPrint line-breaking bug.
+    """Put the space before inline code (or a link, a term…) in its own <span>: a WeasyPrint workaround.
 
     When inline code does not fit at the end of a line, WeasyPrint (70) lays the
     text before it out again 1pt narrower; that text ends in a space, which Pango

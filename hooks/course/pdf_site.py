@@ -78,9 +78,37 @@ def build_day(environ=os.environ) -> dt.datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+EDITION_NAMES = {
+    "trainee": {"fr": "édition stagiaire", "en": "trainee edition"},
+    "trainer": {"fr": "édition formateur", "en": "trainer edition"},
+}
+# The trainer edition's files say so, so that it is never handed out by mistake.
+EDITION_SUFFIXES = {"trainee": "", "trainer": {"fr": "-formateur", "en": "-trainer"}}
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+
+
 def edition_label(edition: str, language: str) -> str:
     labels = EDITIONS.get(edition, EDITIONS["trainee"])
     return labels.get(language, labels["fr"])
+
+
+def edition_name(edition: str, language: str) -> str:
+    """Short name of the edition, for the footer and the document title."""
+    names = EDITION_NAMES.get(edition, EDITION_NAMES["trainee"])
+    return names.get(language, names["fr"])
+
+
+def pdf_stem(stem: str, edition: str, language: str) -> str:
+    suffix = EDITION_SUFFIXES.get(edition) or {}
+    return stem + (suffix.get(language, suffix.get("fr", "")) if suffix else "")
+
+
+def page_size(value: str | None) -> str:
+    """PDF_PAGE_SIZE: a4 (default) or letter."""
+    size = PAGE_SIZES.get((value or "a4").strip().lower())
+    if size is None:
+        raise ValueError(f"PDF_PAGE_SIZE={value!r}: expected one of {', '.join(PAGE_SIZES)}")
+    return size
 
 
 @lru_cache(maxsize=4)
