@@ -27,3 +27,9 @@ def test_stand_alone_images_become_numbered_figures_with_a_caption():
 def test_a_page_without_figures_is_left_alone():
     html = "<p>Rien à voir.</p>"
     assert number_figures(html, chapter=1) == (html, [])
+
+
+def test_a_long_description_without_a_title_is_cut_at_its_first_comma():
+    alt = "Un Deployment web contient un ReplicaSet actif avec trois Pods, chacun avec un conteneur nginx, et un autre"
+    _, (figure,) = number_figures(f'<p><img alt="{alt}" src="a.svg"></p>', chapter=3)
+    assert figure.caption == "Un Deployment web contient un ReplicaSet actif avec trois Pods"

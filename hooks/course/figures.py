@@ -2,7 +2,8 @@
 
 A figure is an image alone in its paragraph (`![description](images/x.svg "Caption")`
 on its own line). Its caption is the image's title, or else the start of its
-description, up to " : ". Numbers run through a chapter in nav order.
+description, up to " : " (and its first comma if still long). Numbers run
+through a chapter in nav order.
 """
 
 from __future__ import annotations
@@ -51,5 +52,10 @@ def caption_of(image) -> str:
     title = (image.get("title") or "").strip()
     if title:
         return title
-    description = re.split(r"\s[:\u00a0\u202f]?:\s", (image.get("alt") or "").strip(), maxsplit=1)[0]
+    description = re.split(r"[\s\u00a0\u202f]:\s", (image.get("alt") or "").strip(), maxsplit=1)[0]
+    if len(description) > LONG_CAPTION:
+        description = description.split(", ", 1)[0]
     return description.rstrip(" .")
+
+
+LONG_CAPTION = 90  # a description longer than this is cut at its first comma
