@@ -58,6 +58,12 @@ LONG_COMMAND = (
     "helm install traefik traefik/traefik --version 41.3.0 --namespace traefik --create-namespace"
     " --set providers.kubernetesGateway.enabled=true --set gateway.listeners.web.namespacePolicy.from=All"
 )
+# Lead-ins after fillers of growing length: some of them fall at the foot of a page.
+FILLER = "Une phrase de remplissage qui occupe la ligne. "
+LEAD_INS = "".join(
+    f"{FILLER * (3 + 5 * (step % 7))}\n\nVous devez voir LEAD-{step} :\n\n```text\nSORTIE-{step} ok\nfin\n```\n\n"
+    for step in range(24)
+)
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 60">'
     '<rect width="200" height="60" fill="#e3f2fd"/><text x="10" y="35" font-size="14">Schéma</text></svg>'
@@ -87,7 +93,7 @@ PAGES = {
     f'```yaml title="k8s/web.yaml (squelette à compléter)"\nkind: <à compléter>\n```\n\n'
     f"??? correction\n    Réponse PDF-SENTINEL-CORRECTION.\n\n{indent('```yaml')}\n{indent(SERVICE)}{indent('```')}\n",
     "02-suite/cours-suite.md": "# Cours : la suite\n\nTexte de la suite, sans glyphe manquant : 🚀 ✔ « œ ».\n\n"
-    "Voir <https://kubernetes.io/docs/> et [la documentation](https://kubernetes.io/fr/).\n",
+    "Voir <https://kubernetes.io/docs/> et [la documentation](https://kubernetes.io/fr/).\n\n" + LEAD_INS,
 }
 NAV = [
     {"Accueil": ["index.md", "00-accueil/outils.md"]},
@@ -292,6 +298,14 @@ def test_tabs_optional_blocks_and_images_are_printed(course):
         assert mark in text
     reader = pypdf.PdfReader(chapter_pdf(course))
     assert any("/XObject" in (page.get("/Resources") or {}) for page in reader.pages)
+
+
+def test_a_lead_in_is_printed_on_the_page_of_its_block(course):
+    path = chapter_pdf(course, "02-suite")
+    pages = [page_text(path, number) for number in range(1, len(pypdf.PdfReader(path).pages) + 1)]
+    for step in range(24):
+        lead = next(index for index, text in enumerate(pages) if f"LEAD-{step} :" in text)
+        assert f"SORTIE-{step} ok" in pages[lead], step
 
 
 def test_emoji_and_french_characters_have_glyphs(course):
