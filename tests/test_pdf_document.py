@@ -90,7 +90,7 @@ def test_titled_code_blocks_are_collected_for_attachment_except_skeletons():
 
 
 def test_attachment_names_are_made_unique():
-    files = [("a.yaml", "1"), ("a.yaml", "2"), ("b.yaml", "3"), ("etc-x.d-y", "4"), ("etc-x.d-y", "5")]
+    files = [("a.yaml", "1"), ("a.yaml", "2"), ("b.yaml", "3"), ("etc-x.d-y", "4"), ("etc-x.d-y", "5"), ("a.yaml", "1")]
     assert unique_file_names(files) == [
         ("a.yaml", "1"), ("a-2.yaml", "2"), ("b.yaml", "3"), ("etc-x.d-y", "4"), ("etc-x.d-y-2", "5")
     ]

@@ -316,10 +316,13 @@ def _wrap_long_lines(block, code, text: str) -> None:
 
 
 def unique_file_names(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Two blocks titled deployment.yaml are attached as deployment.yaml and deployment-2.yaml."""
+    """Two blocks titled deployment.yaml are attached as deployment.yaml and deployment-2.yaml.
+
+    The same file shown twice with the same text (a step, then the final correction) is attached once.
+    """
     seen: dict[str, int] = {}
     unique = []
-    for name, text in files:
+    for name, text in dict.fromkeys(files):
         seen[name] = seen.get(name, 0) + 1
         stem, suffix = re.match(r"^(.*?)((?:\.[A-Za-z0-9]{1,5})?)$", name).groups()
         unique.append((name if seen[name] == 1 else f"{stem}-{seen[name]}{suffix}", text))
