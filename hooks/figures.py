@@ -12,7 +12,8 @@ from mkdocs.exceptions import PluginError
 
 from course.chapters import ChapterError, base_source_path
 from course.figures import number_figures
-from course.site import chapters_from_nav
+from course.site import DEFAULT_LANGUAGE, chapters_from_nav
+from course.typography import french_typography_text
 
 log = logging.getLogger("mkdocs.plugins.figures")
 
@@ -29,6 +30,14 @@ def on_env(env, *, config, files, **_):
             page = pages.get(source)
             if page is None or page.content is None:
                 continue
-            page.content, figures = number_figures(page.content, chapter=chapter.number, first=count + 1)
+            prose = french_typography_text if _page_language(page, config) == "fr" else str
+            page.content, figures = number_figures(
+                page.content, chapter=chapter.number, first=count + 1, prose=prose
+            )
             count += len(figures)
     return env
+
+
+def _page_language(page, config) -> str:
+    # As hooks/typography.py: mkdocs-static-i18n sets file.locale; an English build may fall back to French.
+    return getattr(page.file, "locale", None) or config.theme.get("language", DEFAULT_LANGUAGE)

@@ -33,3 +33,8 @@ def test_a_long_description_without_a_title_is_cut_at_its_first_comma():
     alt = "Un Deployment web contient un ReplicaSet actif avec trois Pods, chacun avec un conteneur nginx, et un autre"
     _, (figure,) = number_figures(f'<p><img alt="{alt}" src="a.svg"></p>', chapter=3)
     assert figure.caption == "Un Deployment web contient un ReplicaSet actif avec trois Pods"
+
+
+def test_captions_get_the_page_typography():
+    _, (figure,) = number_figures('<p><img alt="L\'architecture" src="a.svg"></p>', chapter=1, prose=str.upper)
+    assert figure.caption == "L'ARCHITECTURE"

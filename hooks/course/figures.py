@@ -9,6 +9,7 @@ through a chapter in nav order.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from course.html import parse_fragment, serialize_fragment
@@ -21,8 +22,13 @@ class Figure:
     caption: str
 
 
-def number_figures(html: str, *, chapter: int, first: int = 1) -> tuple[str, list[Figure]]:
-    """Wrap each stand-alone image in a numbered <figure>; numbering starts at `first`."""
+def number_figures(
+    html: str, *, chapter: int, first: int = 1, prose: Callable[[str], str] = str
+) -> tuple[str, list[Figure]]:
+    """Wrap each stand-alone image in a numbered <figure>; numbering starts at `first`.
+
+    `prose` is applied to captions, which come from attributes the page's typography left alone.
+    """
     if "<img" not in html:
         return html, []
     root = parse_fragment(html)
@@ -31,8 +37,8 @@ def number_figures(html: str, *, chapter: int, first: int = 1) -> tuple[str, lis
         if (paragraph.text or "").strip() or (paragraph[0].tail or "").strip():
             continue
         image = paragraph[0]
-        number = f"{chapter}.{first + len(figures)}"
-        figure = Figure(anchor=f"figure-{chapter}-{first + len(figures)}", number=number, caption=caption_of(image))
+        rank = first + len(figures)
+        figure = Figure(anchor=f"figure-{chapter}-{rank}", number=f"{chapter}.{rank}", caption=prose(caption_of(image)))
         paragraph.tag = "figure"
         paragraph.attrib.clear()
         paragraph.set("class", "course-figure")
@@ -40,7 +46,7 @@ def number_figures(html: str, *, chapter: int, first: int = 1) -> tuple[str, lis
         image.tail = None
         caption = paragraph.makeelement("figcaption", {})
         label = caption.makeelement("span", {"class": "figure-number"})
-        label.text = f"Figure {number}"
+        label.text = f"Figure {figure.number}"
         label.tail = f" — {figure.caption}" if figure.caption else None
         caption.append(label)
         paragraph.append(caption)
