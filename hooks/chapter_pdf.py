@@ -2,7 +2,8 @@
 
 PDF=1 / PDF=0 forces PDFs on or off (default: on for `mkdocs build`, off for
 `mkdocs serve`). PDF_OUTPUT_DIR moves them out of the site (the trainer
-edition), PDF_EDITION=trainer labels that edition, PDF_CACHE_DIR moves the cache.
+edition), PDF_EDITION=trainer labels that edition (and its file names),
+PDF_PAGE_SIZE=letter prints on US Letter instead of A4, PDF_CACHE_DIR moves the cache.
 """
 
 from __future__ import annotations
@@ -22,10 +23,14 @@ from course.pdf_site import (
     build_day,
     document_title,
     edition_label,
+    edition_name,
     fill_pdf_list,
+    is_local_url,
+    page_size,
     pdf_href,
     pdf_list_items,
     pdf_relative_path,
+    pdf_stem,
     print_stylesheet,
 )
 from course.site import DEFAULT_LANGUAGE, chapters_from_nav
@@ -46,6 +51,10 @@ def on_config(config, **_):
     wanted = os.environ.get("PDF", "").strip()
     STATE["enabled"] = wanted == "1" if wanted in {"0", "1"} else COMMAND["name"] != "serve"
     STATE["edition"] = os.environ.get("PDF_EDITION", "trainee")
+    try:
+        STATE["page_size"] = page_size(os.environ.get("PDF_PAGE_SIZE"))
+    except ValueError as error:
+        raise PluginError(str(error)) from None
     STATE["pages"] = {}
 
 
@@ -76,7 +85,6 @@ def on_nav(nav, *, config, **_):
 
 def on_page_content(html, *, page, config, **_):
     source = base_source_path(page.file.src_uri)
-    STATE["pages"][source] = PrintPage(src=page.file.src_uri, url=page.url, title=page.title, html=html)
     chapter = next((c for c in STATE["chapters"] if source in c.pages), None)
     if chapter is not None:
         page.meta["chapter_pdf"] = {
@@ -87,18 +95,34 @@ def on_page_content(html, *, page, config, **_):
     if PDF_LIST_MARKER in html:
         STATE["home_page"] = (Path(page.file.abs_dest_path), page.url)
         html = html.replace(PDF_LIST_MARKER, _pdf_list(location=page.url))
+    STATE["pages"][source] = page  # its final HTML is read in on_env, after the figures are numbered
     return html
+
+
+@event_priority(-100)  # after hooks/figures.py
+def on_env(env, **_):
+    STATE["pages"] = {
+        source: PrintPage(src=page.file.src_uri, url=page.url, title=page.title, html=page.content)
+        for source, page in STATE["pages"].items()
+    }
+    return env
 
 
 def on_post_build(config, **_):
     if not STATE["enabled"]:
         return
+    if is_local_url(config.site_url) and not COMMAND.get("local_url_said"):
+        COMMAND["local_url_said"] = True  # once per `mkdocs build`, not once per language
+        log.info(
+            f"PDF links to other chapters point to {config.site_url} (SITE_URL is not set): "
+            "for PDFs to hand out, build with SITE_URL=https://<published site>/ make build"
+        )
     language = STATE["language"]
     counts = {}
     documents = [(chapter.slug, [chapter]) for chapter in STATE["chapters"]]
     documents.append((COURSE_PDF_STEM, STATE["chapters"]))
     for stem, chapters in documents:
-        target = STATE["output_dir"] / language / f"{stem}.pdf"
+        target = STATE["output_dir"] / language / f"{pdf_stem(stem, STATE['edition'], language)}.pdf"
         try:
             result = _render(chapters, target=target, config=config)
         except PdfSourceError as error:
@@ -132,10 +156,13 @@ def _render(chapters, *, target, config):
         course_title=config.site_name,
         document_title=document_title(config.site_name, [(c.number, titles[c.number]) for c in chapters]),
         edition=edition_label(STATE["edition"], STATE["language"]),
+        edition_short=edition_name(STATE["edition"], STATE["language"]),
+        created=build_day().isoformat(),
+        page_size=STATE["page_size"],
         edition_key=STATE["edition"],
         date=build_day().date().isoformat(),
         kubernetes_version=config.extra.get("kubernetes_version", ""),
-        site_url=(config.site_url or "") + STATE["language_prefix"],
+        site_url="" if is_local_url(config.site_url) else (config.site_url or "") + STATE["language_prefix"],
         stylesheet=print_stylesheet(Path(config.docs_dir)),
         chapters=printed_chapters,
     )

@@ -10,6 +10,7 @@ import pypdf
 import pytest
 
 from conftest import make_fixture_site, run_mkdocs_build
+from course.pdf_code import CONTINUATION, unwrap
 
 LONG_LINE = "          value: " + "x" * 50 + "-une-très-longue-valeur-" + "y" * 60
 DEPLOYMENT = textwrap.dedent(
@@ -52,6 +53,17 @@ SERVICE = textwrap.dedent(
           targetPort: 8080
     """
 )
+WEB_CONF = "listen = 8080\n# a comment with 'quotes' and \"double quotes\" < & >\n"
+LONG_COMMAND = (
+    "helm install traefik traefik/traefik --version 41.3.0 --namespace traefik --create-namespace"
+    " --set providers.kubernetesGateway.enabled=true --set gateway.listeners.web.namespacePolicy.from=All"
+)
+# Lead-ins after fillers of growing length: some of them fall at the foot of a page.
+FILLER = "Une phrase de remplissage qui occupe la ligne. "
+LEAD_INS = "".join(
+    f"{FILLER * (3 + 5 * (step % 7))}\n\nVous devez voir LEAD-{step} :\n\n```text\nSORTIE-{step} ok\nfin\n```\n\n"
+    for step in range(24)
+)
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 60">'
     '<rect width="200" height="60" fill="#e3f2fd"/><text x="10" y="35" font-size="14">Schéma</text></svg>'
@@ -72,10 +84,16 @@ PAGES = {
     '=== "minikube"\n\n    Texte ONGLET-MINIKUBE.\n\n=== "kind"\n\n    Texte ONGLET-KIND.\n\n'
     '??? info "Facultatif : détails"\n    Bloc FACULTATIF-OUVERT.\n',
     "01-bases/tp-deploiement.md": "# TP : déployer\n\n## 1. Le Deployment\n\n"
-    f'```yaml title="deployment.yaml"\n{DEPLOYMENT}```\n\n## 2. Le service\n\n'
+    f'```yaml title="deployment.yaml"\n{DEPLOYMENT}```\n\n'
+    f"- Dans une liste, installez Traefik :\n\n{indent('```bash')}\n{indent(LONG_COMMAND)}\n{indent('```')}\n\n"
+    "## 2. Le service\n\n"
     f'```yaml title="service.yaml"\n{SERVICE}```\n\n'
+    f'```yaml title="k8s/web-service.yaml"\n{SERVICE}```\n\n'
+    f'```text title="/etc/formation/web.conf"\n{WEB_CONF}```\n\n'
+    f'```yaml title="k8s/web.yaml (squelette à compléter)"\nkind: <à compléter>\n```\n\n'
     f"??? correction\n    Réponse PDF-SENTINEL-CORRECTION.\n\n{indent('```yaml')}\n{indent(SERVICE)}{indent('```')}\n",
-    "02-suite/cours-suite.md": "# Cours : la suite\n\nTexte de la suite, sans glyphe manquant : 🚀 ✔ « œ ».\n",
+    "02-suite/cours-suite.md": "# Cours : la suite\n\nTexte de la suite, sans glyphe manquant : 🚀 ✔ « œ ».\n\n"
+    "Voir <https://kubernetes.io/docs/> et [la documentation](https://kubernetes.io/fr/).\n\n" + LEAD_INS,
 }
 NAV = [
     {"Accueil": ["index.md", "00-accueil/outils.md"]},
@@ -91,9 +109,12 @@ def write_course(root, pages=PAGES):
     return config
 
 
-def build(root, config, *, mode="show", cache=None, name="site"):
+PUBLISHED = "https://formation.example.org/"
+
+
+def build(root, config, *, mode="show", cache=None, name="site", site_url=None, env=None):
     env = {"CORRECTIONS": mode, "PDF": "1", "PDF_CACHE_DIR": str(cache or root / "cache"),
-           "SOURCE_DATE_EPOCH": "1764028800"}
+           "SOURCE_DATE_EPOCH": "1764028800", **({"SITE_URL": site_url} if site_url else {}), **(env or {})}
     result = run_mkdocs_build(config, root / name, env=env)
     assert result.returncode == 0, result.output
     return result
@@ -102,6 +123,11 @@ def build(root, config, *, mode="show", cache=None, name="site"):
 def plain(text: str) -> str:
     """French non-breaking spaces (added by the typography hook) read as spaces."""
     return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def page_text(path, number: int) -> str:
+    command = ["pdftotext", "-enc", "UTF-8", "-layout", "-f", str(number), "-l", str(number), str(path), "-"]
+    return plain(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def pdf_text(path, layout=False) -> str:
@@ -113,7 +139,7 @@ def pdf_text(path, layout=False) -> str:
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("pdf-course")
     config = write_course(root)
-    return root, config, build(root, config)
+    return root, config, build(root, config, site_url=PUBLISHED)
 
 
 def chapter_pdf(course, stem="01-bases", language="fr"):
@@ -128,7 +154,8 @@ def test_every_chapter_and_the_course_have_a_pdf_in_both_languages(course):
 
 def test_metadata_outline_and_page_count(course):
     reader = pypdf.PdfReader(chapter_pdf(course))
-    assert reader.metadata.title == "Formation Kubernetes — 1. Bases"
+    assert reader.metadata.title == "Formation Kubernetes — 1. Bases (édition stagiaire)"
+    assert reader.metadata["/CreationDate"].startswith("D:20251125")  # the build day (SOURCE_DATE_EPOCH)
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged PDF (PDF/UA-1)
     outline = [plain(item.title) for item in reader.outline if not isinstance(item, list)]
@@ -136,6 +163,8 @@ def test_metadata_outline_and_page_count(course):
     nested = [plain(item.title) for item in reader.outline[1] if not isinstance(item, list)]
     assert "Pourquoi" in nested
     assert len(reader.pages) >= 4  # cover, contents, two pages
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 by default
 
 
 def test_every_page_title_cover_contents_and_footer_are_printed(course):
@@ -144,6 +173,23 @@ def test_every_page_title_cover_contents_and_footer_are_printed(course):
         assert title in text
     pages = len(pypdf.PdfReader(chapter_pdf(course)).pages)
     assert f"page 3 / {pages}" in text
+    for number in range(2, pages + 1):  # every page but the cover: edition and version in the footer
+        footer = [line for line in page_text(chapter_pdf(course), number).splitlines() if line.strip()][-1]
+        assert "Formation Kubernetes — édition stagiaire" in footer and "version du 2025-11-25" in footer
+
+
+def test_the_contents_list_pages_their_sections_and_the_figures(course):
+    contents = page_text(chapter_pdf(course), 2)
+    for entry in ("Cours : les bases", "Pourquoi", "TP : déployer", "1. Le Deployment", "2. Le service",
+                  "Liste des figures", "Figure 1.1 — Un schéma de test"):
+        assert entry in contents, entry
+    assert re.search(r"2\. Le service \.+ \d+", contents)
+
+
+def test_figures_have_the_same_number_on_the_site_and_in_the_pdf(course):
+    page = (course[2].site / "01-bases" / "cours-bases" / "index.html").read_text()
+    assert '<span class="figure-number">Figure 1.1</span> — Un schéma de test' in page
+    assert "Figure 1.1 — Un schéma de test" in pdf_text(chapter_pdf(course)).split("Pourquoi", 2)[-1]
 
 
 def test_links_inside_the_pdf_are_internal_and_others_go_to_the_site(course):
@@ -158,13 +204,72 @@ def test_links_inside_the_pdf_are_internal_and_others_go_to_the_site(course):
             elif "/URI" in action:
                 external.append(action["/URI"])
     assert internal >= 3  # contents entries and the link to the TP
-    assert "http://127.0.0.1:8000/02-suite/cours-suite/" in external
+    assert f"{PUBLISHED}02-suite/cours-suite/" in external
+
+
+def test_a_published_build_prints_no_local_address(course):
+    for path in (course[2].site / "pdf").rglob("*.pdf"):
+        assert "127.0.0.1" not in pdf_text(path), path.name
+        links = [
+            annotation.get_object().get("/A", {}).get("/URI", "")
+            for page in pypdf.PdfReader(path).pages for annotation in page.get("/Annots") or []
+        ]
+        assert not [link for link in links if "127.0.0.1" in link], path.name
+    assert "SITE_URL is not set" not in course[2].output
+    assert PUBLISHED in pdf_text(chapter_pdf(course))  # on the cover
+
+
+def test_the_header_names_the_chapter_on_every_content_page(course):
+    path = chapter_pdf(course)
+    pages = len(pypdf.PdfReader(path).pages)
+    for number in range(3, pages + 1):  # after the cover and the contents
+        header = next(line for line in page_text(path, number).splitlines() if line.strip())
+        assert header.strip().startswith("1. Bases"), (number, header)
+
+
+def test_the_home_page_pdf_lists_the_pdfs(course):
+    text = pdf_text(chapter_pdf(course, "00-accueil"), layout=True)
+    for entry in ("Chapitre 1 — Bases", "Chapitre 2 — Suite", "Le cours complet"):
+        assert entry in text
+    assert f"{PUBLISHED}pdf/fr/01-bases.pdf" in text
+
+
+def test_a_link_whose_text_is_its_address_prints_it_once(course):
+    text = plain(pdf_text(chapter_pdf(course, "02-suite")))
+    assert text.count("https://kubernetes.io/docs/") == 1
+    assert "la documentation (https://kubernetes.io/fr/)" in text
+
+def printed_block(layout: str, block: str) -> str:
+    """A code block as printed (pdftotext -layout): its rows, de-indented, up to the first blank row."""
+    rows = layout.splitlines()
+    first = block.splitlines()[0]
+    start = next(
+        index for index, row in enumerate(rows)
+        if len(row.strip()) >= min(len(first), 15) and first.startswith(row.strip())
+    )
+    base = len(rows[start]) - len(rows[start].lstrip())
+    end = next(index for index in range(start, len(rows)) if not rows[index].strip())
+    return "\n".join(row[base:] for row in rows[start:end])
+
+
+def test_long_code_lines_are_cut_with_a_mark_and_lose_nothing(course):
+    layout = pdf_text(chapter_pdf(course), layout=True)
+    for block in (DEPLOYMENT, LONG_COMMAND):
+        printed = printed_block(layout, block)
+        assert CONTINUATION in printed  # the long line goes on, and says so
+        assert all(len(row) <= 100 for row in printed.splitlines())
+        # pdftotext -layout shifts a row by a column now and then: indentation is checked below.
+        assert [row.strip() for row in unwrap(printed).splitlines()] == [line.strip() for line in block.splitlines()]
+    rows = printed_block(layout, DEPLOYMENT).splitlines()
+    value = next(index for index, row in enumerate(rows) if "value:" in row)
+    hang = len(rows[value + 1]) - len(rows[value + 1].lstrip())
+    assert rows[value + 1].strip().startswith(CONTINUATION) and 1 <= hang - rows[value].index("value:") <= 3
 
 
 def test_code_blocks_are_lossless_and_keep_their_indentation(course):
     path = chapter_pdf(course)
     # -layout: plain pdftotext drops a hyphen that ends a wrapped line, as if it were hyphenation.
-    flat = re.sub(r"\s+", "", pdf_text(path, layout=True))
+    flat = re.sub(r"\s+", "", unwrap(pdf_text(path, layout=True)))
     for block in (DEPLOYMENT, SERVICE):
         assert re.sub(r"\s+", "", block) in flat
     layout = pdf_text(path, layout=True).splitlines()
@@ -178,10 +283,13 @@ def test_code_blocks_are_lossless_and_keep_their_indentation(course):
             assert any(abs((len(row) - len(row.lstrip()) - base) - expected) <= 1 for row in candidates), line
 
 
-def test_yaml_files_are_attached_for_a_lossless_copy(course):
+def test_every_file_titled_block_is_attached_byte_for_byte(course):
     attachments = pypdf.PdfReader(chapter_pdf(course)).attachments
-    assert set(attachments) >= {"deployment.yaml", "service.yaml"}
-    assert attachments["deployment.yaml"][0].decode() == DEPLOYMENT
+    expected = {"deployment.yaml": DEPLOYMENT, "service.yaml": SERVICE, "k8s-web-service.yaml": SERVICE,
+                "etc-formation-web.conf": WEB_CONF}
+    assert set(attachments) == set(expected)  # the correction's untitled block and the skeleton are not
+    for name, text in expected.items():
+        assert attachments[name] == [text.encode()], name
 
 
 def test_tabs_optional_blocks_and_images_are_printed(course):
@@ -190,6 +298,14 @@ def test_tabs_optional_blocks_and_images_are_printed(course):
         assert mark in text
     reader = pypdf.PdfReader(chapter_pdf(course))
     assert any("/XObject" in (page.get("/Resources") or {}) for page in reader.pages)
+
+
+def test_a_lead_in_is_printed_on_the_page_of_its_block(course):
+    path = chapter_pdf(course, "02-suite")
+    pages = [page_text(path, number) for number in range(1, len(pypdf.PdfReader(path).pages) + 1)]
+    for step in range(24):
+        lead = next(index for index, text in enumerate(pages) if f"LEAD-{step} :" in text)
+        assert f"SORTIE-{step} ok" in pages[lead], step
 
 
 def test_emoji_and_french_characters_have_glyphs(course):
@@ -220,10 +336,32 @@ def test_hide_mode_leaves_no_correction_in_any_pdf(tmp_path):
     for path in pdfs:
         assert "PDF-SENTINEL-CORRECTION" not in pdf_text(path)
     assert "Correction disponible après le TP" in pdf_text(result.site / "pdf" / "fr" / "01-bases.pdf")
+    # Built without SITE_URL: said once for the whole build (both languages), with the way out.
+    assert result.output.count("SITE_URL is not set") == 1 and "SITE_URL=https://" in result.output
 
 
 def test_show_mode_prints_the_correction_open(course):
     assert "PDF-SENTINEL-CORRECTION" in pdf_text(chapter_pdf(course))
+
+
+def test_trainer_edition_on_letter_paper_says_so_in_its_file_names(tmp_path):
+    config = write_course(tmp_path)
+    build(tmp_path, config, env={"PDF_EDITION": "trainer", "PDF_PAGE_SIZE": "letter",
+                                 "PDF_OUTPUT_DIR": str(tmp_path / "trainer")})
+    path = tmp_path / "trainer" / "fr" / "01-bases-formateur.pdf"
+    assert (tmp_path / "trainer" / "en" / "formation-kubernetes-trainer.pdf").is_file()
+    reader = pypdf.PdfReader(path)
+    assert reader.metadata.title == "Formation Kubernetes — 1. Bases (édition formateur)"
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # US Letter, in points
+    assert "Formation Kubernetes — édition formateur" in page_text(path, 3)
+
+
+def test_an_unknown_page_size_stops_the_build_with_its_name(tmp_path):
+    config = write_course(tmp_path)
+    result = run_mkdocs_build(config, tmp_path / "site", env={"PDF": "1", "PDF_PAGE_SIZE": "a5"})
+    assert result.returncode != 0 and "PDF_PAGE_SIZE='a5': expected one of a4, letter" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_cache_reuses_unchanged_chapters_and_renders_a_changed_one(tmp_path):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from course.pdf_document import PdfSourceError, PrintPage, prepare_pages, unique_file_names
+from course.html import parse_fragment
+from course.pdf_code import CONTINUATION, unwrap
+from course.pdf_document import CODE_COLUMNS, PdfSourceError, PrintPage, prepare_pages, unique_file_names
 from course.pdf_site import build_day, document_title, pdf_href
 
 SITE_URL = "https://formation.example.org/"
@@ -29,9 +31,19 @@ def test_links_outside_the_document_go_to_the_published_site_and_external_links_
     pages = [page("en/01-x/a/", '<a href="../../02-y/c/#s">c</a> <a href="https://kubernetes.io/">k</a>')]
     (printed,) = prepare_pages(pages, site_dir=None, site_url=SITE_URL)
     assert f'href="{SITE_URL}en/02-y/c/#s"' in printed.html
-    assert 'class="external" href="https://kubernetes.io/"' in printed.html or (
-        'href="https://kubernetes.io/" class="external"' in printed.html
-    )
+    links = {link.text: link.get("class").split() for link in parse_fragment(printed.html).iter("a")}
+    assert links == {"c": ["external", "other-chapter", "show-url"], "k": ["external", "show-url"]}
+
+
+def test_a_link_whose_text_is_its_address_does_not_print_it_again():
+    html = '<a href="https://kubernetes.io/docs/">https://kubernetes.io/docs/</a><a href="https://k8s.io">k8s.io</a>'
+    (printed,) = prepare_pages([page("01-x/a/", html)], site_dir=None, site_url=SITE_URL)
+    assert "show-url" not in printed.html
+
+
+def test_pages_keep_their_own_language():
+    pages = [page("en/01-x/a/", "<p>A</p>", src="01-x/a.en.md"), page("en/01-x/b/", "<p>B</p>", src="01-x/b.md")]
+    assert [printed.lang for printed in prepare_pages(pages, site_dir=None, site_url=SITE_URL)] == ["en", "fr"]
 
 
 def test_tabs_print_one_after_the_other_under_their_labels():
@@ -78,8 +90,20 @@ def test_titled_code_blocks_are_collected_for_attachment_except_skeletons():
 
 
 def test_attachment_names_are_made_unique():
-    files = [("a.yaml", "1"), ("a.yaml", "2"), ("b.yaml", "3")]
-    assert unique_file_names(files) == [("a.yaml", "1"), ("a-2.yaml", "2"), ("b.yaml", "3")]
+    files = [("a.yaml", "1"), ("a.yaml", "2"), ("b.yaml", "3"), ("etc-x.d-y", "4"), ("etc-x.d-y", "5"), ("a.yaml", "1")]
+    assert unique_file_names(files) == [
+        ("a.yaml", "1"), ("a-2.yaml", "2"), ("b.yaml", "3"), ("etc-x.d-y", "4"), ("etc-x.d-y-2", "5")
+    ]
+
+
+def test_paths_in_titles_become_names_a_viewer_can_save():
+    html = "".join(
+        f'<div class="language-yaml highlight"><span class="filename">{title}</span><pre><code>x\n</code></pre></div>'
+        for title in ("k8s/frontend.yaml", "/etc/apt/preferences.d/mozilla-firefox", "config (exemple)",
+                      "extrait du Deployment")
+    )
+    (printed,) = prepare_pages([page("01-x/a/", html)], site_dir=None, site_url=SITE_URL)
+    assert [name for name, _ in printed.code_files] == ["k8s-frontend.yaml", "etc-apt-preferences.d-mozilla-firefox"]
 
 
 def test_pdf_links_are_relative_to_the_page():
@@ -93,3 +117,46 @@ def test_document_title_and_build_day():
     assert document_title("Formation", [(0, "A"), (1, "B")]) == "Formation"
     day = build_day({"SOURCE_DATE_EPOCH": "1764075599"})  # 2025-11-25 12:59:59 UTC
     assert day.isoformat() == "2025-11-25T00:00:00+00:00"
+
+
+def test_long_code_lines_are_cut_before_a_space_or_inside_a_word_and_unwrap_exactly():
+    command = "kubectl get pods --all-namespaces --output wide --selector app=monsterstack,partie=frontend --watch"
+    image = "    image: kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0"
+    html = (
+        '<div class="language-bash highlight"><pre><span></span><code>'
+        f'<span id="__span-0-1">{command}\n</span><span id="__span-0-2"><span class="w">short</span>\n</span>'
+        f'<span id="__span-0-3"><span class="nt">{image[:10]}</span>{image[10:]}\n</span></code></pre></div>'
+    )
+    (printed,) = prepare_pages([page("01-x/a/", html)], site_dir=None, site_url=SITE_URL)
+    code = parse_fragment(printed.html).find(".//code")
+    lines = code.text_content().split("\n")
+    assert all(len(line) <= CODE_COLUMNS for line in lines)
+    assert lines[1].startswith("  " + CONTINUATION + " ")  # cut before a space: the space follows the mark
+    assert lines[3].startswith("    image: kindest/") and len(lines[3]) == CODE_COLUMNS  # cut inside a word
+    assert lines[4].startswith("      " + CONTINUATION) and lines[4][7] != " "
+    assert unwrap(code.text_content()) == f"{command}\nshort\n{image}\n"
+    assert code.find(".//span[@class='nt']") is not None  # highlighting kept
+    assert "wrapped" in parse_fragment(printed.html).find("div").get("class")
+
+
+def test_code_nested_in_lists_and_admonitions_is_cut_earlier():
+    line = "x" * (CODE_COLUMNS - 3)
+    block = f'<div class="highlight"><pre><code>{line}\n</code></pre></div>'
+    nested = f'<ul><li><div class="admonition note">{block}</div></li></ul>'
+    top, inner = prepare_pages([page("01-x/a/", block), page("01-x/b/", nested)], site_dir=None, site_url=SITE_URL)
+    assert CONTINUATION not in top.html
+    assert CONTINUATION in inner.html
+
+
+def test_wide_command_output_is_printed_smaller_instead_of_cut():
+    row = "NAME" + " " * 60 + "READY   STATUS    RESTARTS   AGE   IP"
+    block = f'<div class="language-text highlight"><pre><code>{row}\n</code></pre></div>'
+    (printed,) = prepare_pages([page("01-x/a/", block)], site_dir=None, site_url=SITE_URL)
+    assert "small-code" in printed.html and CONTINUATION not in printed.html
+
+
+def test_a_lead_in_is_marked_to_stay_with_its_block():
+    html = "<p>Vous devez voir :</p><div class='highlight'><pre><code>ok\n</code></pre></div><p>Fin :</p><p>x</p>"
+    (printed,) = prepare_pages([page("01-x/a/", html)], site_dir=None, site_url=SITE_URL)
+    assert '<p class="lead-in">Vous devez voir :</p>' in printed.html
+    assert "<p>Fin :</p>" in printed.html  # followed by a paragraph: nothing to keep it with

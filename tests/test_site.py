@@ -83,7 +83,7 @@ def test_every_chapter_has_its_pdf_in_both_languages_with_translated_titles(real
         for folder in folders:
             assert (real_site.site / "pdf" / language / f"{folder}.pdf").is_file(), (language, folder)
     english = pypdf.PdfReader(real_site.site / "pdf" / "en" / "01-premiers-pas.pdf")
-    assert english.metadata.title == "Kubernetes training — 1. First steps"
+    assert english.metadata.title == "Kubernetes training — 1. First steps (trainee edition)"
     assert english.trailer["/Root"]["/Lang"] == "en"
 
 

@@ -12,13 +12,25 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
 from course.markdown import block_marker
+from course.pdf_code import wrap_code
+from course.spelling import WORDS_DIR, page_language
 
 SHORT_BLOCK_LINES = 25  # code blocks up to this many lines are kept on one page
+# Characters of 8.3pt DejaVu Sans Mono across a code block on A4 (pdf.css), and lost per nesting level.
+CODE_COLUMNS = 86
+NESTED_CODE_COLUMNS = 6
+# Command output printed at 7pt when that makes its longest line fit: a table stays a table.
+SMALL_CODE_COLUMNS = 102
+_NESTING = (
+    "ancestor::li | ancestor::blockquote | ancestor::dd"
+    " | ancestor::div[contains(concat(' ', @class, ' '), ' admonition ')]"
+)
 
 
 class PdfSourceError(ValueError):
@@ -38,6 +50,9 @@ class PrintedPage:
     anchor: str
     title: str
     html: str
+    lang: str = "fr"  # the page's own language: an English PDF prints untranslated pages in French
+    sections: list[tuple[str, str]] = field(default_factory=list)  # (id, title) of its h2, for the contents
+    figures: list[tuple[str, str]] = field(default_factory=list)  # (id, "Figure 3.2 — caption")
     files: set[Path] = field(default_factory=set)  # local files the page embeds (images)
     code_files: list[tuple[str, str]] = field(default_factory=list)  # (file name, text)
 
@@ -63,14 +78,23 @@ def prepare_pages(pages: list[PrintPage], *, site_dir: Path, site_url: str) -> l
 
 def _prepare_page(page: PrintPage, *, anchor, anchors, site_dir, site_url) -> PrintedPage:
     root = parse_fragment(page.html)
-    printed = PrintedPage(anchor=anchor, title=page.title, html="")
+    printed = PrintedPage(anchor=anchor, title=page.title, html="", lang=page_language(page.src))
     _drop_screen_only(root)
     _prefix_ids(root, anchor)
+    printed.sections = [(h2.get("id"), h2.text_content().strip()) for h2 in root.iter("h2") if h2.get("id")]
+    printed.figures = [
+        (figure.get("id"), " ".join(figure.find("figcaption").text_content().split()))
+        for figure in root.xpath(".//figure[@id and figcaption]")
+    ]
     _rewrite_links(root, page=page, anchor=anchor, anchors=anchors, site_url=site_url)
     printed.files |= _resolve_images(root, page=page, site_dir=site_dir)
     _flatten_tabs(root)
     _open_details(root)
     printed.code_files = _mark_code_blocks(root)
+    _mark_lead_ins(root)
+    if printed.lang == "fr":
+        _keep_english_terms_whole(root)
+    _detach_spaces_before_inline_code(root)
     printed.html = serialize_fragment(root)
     return printed
 
@@ -104,7 +128,8 @@ def _rewrite_links(root, *, page: PrintPage, anchor, anchors, site_url) -> None:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc:
             if parts.scheme in {"http", "https"}:
-                link.set("class", ((link.get("class") or "") + " external").strip())
+                _add_class(link, "external")
+                _show_url_unless_in_text(link)
             continue
         if href.startswith("#"):
             link.set("href", f"#{anchor}-{href[1:]}" if href[1:] else f"#{anchor}")
@@ -116,7 +141,21 @@ def _rewrite_links(root, *, page: PrintPage, anchor, anchors, site_url) -> None:
         else:
             absolute = site_url + target.lstrip("/") + (f"#{parts.fragment}" if parts.fragment else "")
             link.set("href", absolute)
-            link.set("class", ((link.get("class") or "") + " external other-chapter").strip())
+            _add_class(link, "external other-chapter")
+            _show_url_unless_in_text(link)
+
+
+def _add_class(element, name: str) -> None:
+    element.set("class", ((element.get("class") or "") + " " + name).strip())
+
+
+def _show_url_unless_in_text(link) -> None:
+    """Paper cannot follow a link: print its address after it, once (not when the text is the address)."""
+    def bare(url):
+        return re.sub(r"^[a-z]+://", "", url.strip()).rstrip("/")
+
+    if bare(link.text_content()) != bare(link.get("href")):
+        _add_class(link, "show-url")
 
 
 def _resolve_images(root, *, page: PrintPage, site_dir: Path) -> set[Path]:
@@ -150,6 +189,41 @@ def _flatten_tabs(root) -> None:
             heading.tail, block.text = block.text, None
 
 
+@lru_cache(maxsize=1)
+def _english_terms() -> re.Pattern:
+    """English words of French prose: the `en` word list, and the capitalised words of the `fr` one."""
+    english = (WORDS_DIR / "en.txt").read_text(encoding="utf-8").split()
+    names = [word for word in (WORDS_DIR / "fr.txt").read_text(encoding="utf-8").split() if word[:1].isupper()]
+    words = sorted({word for word in english + names if len(word) > 4}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])")
+
+
+def _keep_english_terms_whole(root) -> None:
+    """French hyphenation cuts English words wrongly ("na-mespace"): they are never hyphenated."""
+    pattern = _english_terms()
+    for element in [element for element in root.iter() if isinstance(element.tag, str)]:
+        if element.xpath("ancestor-or-self::*[self::code or self::pre or self::kbd]"):
+            continue
+        children = list(element)
+        _wrap_matches(element, "text", pattern)
+        for child in children:
+            _wrap_matches(child, "tail", pattern)
+
+
+def _wrap_matches(node, kind: str, pattern: re.Pattern) -> None:
+    text = getattr(node, kind)
+    if not text or not pattern.search(text):
+        return
+    pieces = pattern.split(text)
+    terms = pattern.findall(text)
+    setattr(node, kind, pieces[0])
+    parent, index = (node, 0) if kind == "text" else (node.getparent(), node.getparent().index(node) + 1)
+    for offset, (term, after) in enumerate(zip(terms, pieces[1:], strict=True)):
+        span = node.makeelement("span", {"class": "term"})
+        span.text, span.tail = term, after
+        parent.insert(index + offset, span)
+
+
 def _open_details(root) -> None:
     """A collapsible block prints open, its summary as a title (WeasyPrint has no <details> UI)."""
     for details in root.xpath(".//details"):
@@ -161,11 +235,60 @@ def _open_details(root) -> None:
             summary.set("class", "admonition-title")
 
 
-_TITLE_FILE = re.compile(r"^[\w.-]+\.(ya?ml|json|sh|py|toml|conf|txt|j2)$")
+def _mark_lead_ins(root) -> None:
+    """A paragraph ending in ":" is printed on the same page as the block it announces."""
+    for paragraph in root.xpath(".//p[following-sibling::*]"):
+        following = paragraph.getnext()
+        if following.tag in {"p", "h1", "h2", "h3", "h4", "h5", "h6"}:
+            continue
+        if paragraph.text_content().rstrip().endswith(":"):
+            paragraph.set("class", ((paragraph.get("class") or "") + " lead-in").strip())
+
+
+# Inline code and the other inline elements that a line may have to push whole to the next line.
+_INLINE_CODE = (
+    ".//code[not(ancestor::pre)] | .//kbd[not(ancestor::*[contains(@class, 'keys')])]"
+    " | .//span[contains(concat(' ', @class, ' '), ' keys ')] | .//span[@class='term']"
+    " | .//a[not(ancestor::pre)] | .//em | .//strong"
+)
+
+
+def _detach_spaces_before_inline_code(root) -> None:
+    """Put the space before inline code (or a link, a term…) in its own <span>: a WeasyPrint workaround.
+
+    When inline code does not fit at the end of a line, WeasyPrint (70) lays the
+    text before it out again 1pt narrower; that text ends in a space, which Pango
+    lets hang past the edge but WeasyPrint measures, so it breaks the text after
+    its first word ("Une / expres- / sion"). A text that ends without the space is
+    broken at its last fitting word. tests/test_pdf_weasyprint.py reproduces it.
+    """
+    for element in root.xpath(_INLINE_CODE):
+        previous = element.getprevious()
+        text = previous.tail if previous is not None else element.getparent().text
+        if not text or not text.endswith(" "):
+            continue
+        if previous is not None:
+            previous.tail = text[:-1]
+        else:
+            element.getparent().text = text[:-1]
+        space = element.makeelement("span", {"class": "space"})
+        space.text = " "
+        element.addprevious(space)
+
+
+# A title naming a file: a path with a known extension, or an absolute or ~ path (/etc/apt/preferences.d/x).
+_TITLE_FILE = re.compile(
+    r"^(?:[\w.-]+/)*[\w.-]+\.(?:ya?ml|json|sh|py|toml|conf|txt|j2|cfg|ini|env)$|^(?:/|~/)[\w./-]+$"
+)
+
+
+def attachment_name(title_path: str) -> str:
+    """A name a PDF viewer can save: `k8s/frontend.yaml` → `k8s-frontend.yaml`."""
+    return title_path.removeprefix("~/").strip("/").replace("/", "-")
 
 
 def _mark_code_blocks(root) -> list[tuple[str, str]]:
-    """Keep short blocks on one page; collect titled YAML blocks to attach to the PDF."""
+    """Keep short blocks on one page, cut long lines; collect file-titled blocks to attach to the PDF."""
     attached = []
     for block in root.xpath(".//div[contains(@class, 'highlight')]"):
         code = block.xpath(".//pre/code")
@@ -174,19 +297,33 @@ def _mark_code_blocks(root) -> list[tuple[str, str]]:
         text = code[0].text_content()
         if text.count("\n") <= SHORT_BLOCK_LINES:
             block.set("class", block.get("class") + " short-block")
+        _wrap_long_lines(block, code[0], text)
         title = block.xpath("./span[@class='filename']")
         name = title[0].text_content().strip().split(" ")[0] if title else ""
         if _TITLE_FILE.match(name) and block_marker(title[0].text_content()) != "skeletons":
-            attached.append((name, text))
+            attached.append((attachment_name(name), text))
     return attached
 
 
+def _wrap_long_lines(block, code, text: str) -> None:
+    lost = NESTED_CODE_COLUMNS * len(block.xpath(_NESTING))
+    longest = max(len(line) for line in text.split("\n"))
+    if "language-text" in block.get("class") and CODE_COLUMNS - lost < longest <= SMALL_CODE_COLUMNS - lost:
+        block.set("class", block.get("class") + " small-code")
+        return
+    if wrap_code(code, CODE_COLUMNS - lost):
+        block.set("class", block.get("class") + " wrapped")
+
+
 def unique_file_names(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Two blocks titled deployment.yaml are attached as deployment.yaml and deployment-2.yaml."""
+    """Two blocks titled deployment.yaml are attached as deployment.yaml and deployment-2.yaml.
+
+    The same file shown twice with the same text (a step, then the final correction) is attached once.
+    """
     seen: dict[str, int] = {}
     unique = []
-    for name, text in files:
+    for name, text in dict.fromkeys(files):
         seen[name] = seen.get(name, 0) + 1
-        stem, dot, suffix = name.rpartition(".")
-        unique.append((name if seen[name] == 1 else f"{stem}-{seen[name]}{dot}{suffix}", text))
+        stem, suffix = re.match(r"^(.*?)((?:\.[A-Za-z0-9]{1,5})?)$", name).groups()
+        unique.append((name if seen[name] == 1 else f"{stem}-{seen[name]}{suffix}", text))
     return unique

@@ -7,6 +7,7 @@ import os
 import posixpath
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 from pygments.formatters import HtmlFormatter
@@ -56,6 +57,12 @@ def pdf_list_items(
     return items
 
 
+def is_local_url(site_url: str | None) -> bool:
+    """The default site_url of mkdocs.yml (a preview on this machine), not a published address."""
+    host = urlsplit(site_url or "").hostname or ""
+    return not site_url or host in {"127.0.0.1", "localhost", "::1"}
+
+
 def document_title(site_name: str, chapters: list[tuple[int, str]]) -> str:
     """PDF metadata title: the course, and the chapter when the document is one chapter."""
     if len(chapters) == 1:
@@ -71,9 +78,37 @@ def build_day(environ=os.environ) -> dt.datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+EDITION_NAMES = {
+    "trainee": {"fr": "édition stagiaire", "en": "trainee edition"},
+    "trainer": {"fr": "édition formateur", "en": "trainer edition"},
+}
+# The trainer edition's files say so, so that it is never handed out by mistake.
+EDITION_SUFFIXES = {"trainee": "", "trainer": {"fr": "-formateur", "en": "-trainer"}}
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+
+
 def edition_label(edition: str, language: str) -> str:
     labels = EDITIONS.get(edition, EDITIONS["trainee"])
     return labels.get(language, labels["fr"])
+
+
+def edition_name(edition: str, language: str) -> str:
+    """Short name of the edition, for the footer and the document title."""
+    names = EDITION_NAMES.get(edition, EDITION_NAMES["trainee"])
+    return names.get(language, names["fr"])
+
+
+def pdf_stem(stem: str, edition: str, language: str) -> str:
+    suffix = EDITION_SUFFIXES.get(edition) or {}
+    return stem + (suffix.get(language, suffix.get("fr", "")) if suffix else "")
+
+
+def page_size(value: str | None) -> str:
+    """PDF_PAGE_SIZE: a4 (default) or letter."""
+    size = PAGE_SIZES.get((value or "a4").strip().lower())
+    if size is None:
+        raise ValueError(f"PDF_PAGE_SIZE={value!r}: expected one of {', '.join(PAGE_SIZES)}")
+    return size
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,43 @@
+"""MkDocs glue: number the figures of each chapter once every page is rendered (see course.figures).
+
+Numbers run through a chapter in nav order, and MkDocs renders pages in file
+order: so the numbering waits for on_env, when every page's HTML is ready.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from mkdocs.exceptions import PluginError
+
+from course.chapters import ChapterError, base_source_path
+from course.figures import number_figures
+from course.site import DEFAULT_LANGUAGE, chapters_from_nav
+from course.typography import french_typography_text
+
+log = logging.getLogger("mkdocs.plugins.figures")
+
+
+def on_env(env, *, config, files, **_):
+    try:
+        chapters = chapters_from_nav(config.nav)
+    except ChapterError as error:
+        raise PluginError(str(error)) from None
+    pages = {base_source_path(file.src_uri): file.page for file in files.documentation_pages() if file.page}
+    for chapter in chapters:
+        count = 0
+        for source in chapter.pages:
+            page = pages.get(source)
+            if page is None or page.content is None:
+                continue
+            prose = french_typography_text if _page_language(page, config) == "fr" else str
+            page.content, figures = number_figures(
+                page.content, chapter=chapter.number, first=count + 1, prose=prose
+            )
+            count += len(figures)
+    return env
+
+
+def _page_language(page, config) -> str:
+    # As hooks/typography.py: mkdocs-static-i18n sets file.locale; an English build may fall back to French.
+    return getattr(page.file, "locale", None) or config.theme.get("language", DEFAULT_LANGUAGE)
