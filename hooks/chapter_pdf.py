@@ -16,7 +16,7 @@ from mkdocs.plugins import event_priority
 
 from course.chapters import ChapterError, base_source_path
 from course.pdf_document import PdfSourceError, PrintPage, prepare_pages, unique_file_names
-from course.pdf_render import render_pdf
+from course.pdf_render import PdfFetchError, fetch_error_page, render_pdf
 from course.pdf_site import (
     COURSE_PDF_STEM,
     build_day,
@@ -74,6 +74,7 @@ def on_nav(nav, *, config, **_):
     return nav
 
 
+@event_priority(-100)  # after the corrections are numbered (hooks/corrections.py) and the typography
 def on_page_content(html, *, page, config, **_):
     source = base_source_path(page.file.src_uri)
     STATE["pages"][source] = PrintPage(src=page.file.src_uri, url=page.url, title=page.title, html=html)
@@ -103,6 +104,9 @@ def on_post_build(config, **_):
             result = _render(chapters, target=target, config=config)
         except PdfSourceError as error:
             raise PluginError(f"PDF {target.name}: {error}") from None
+        except PdfFetchError as error:
+            pages = [STATE["pages"][page] for page in _sources_of(chapters) if page in STATE["pages"]]
+            raise PluginError(f"PDF {target.name}: {fetch_error_page(error, pages)}: {error}") from None
         counts[stem] = result.pages
         log.info(
             f"pdf {language}/{target.name}: {result.pages} pages, {result.seconds:.1f} s, "
@@ -146,9 +150,13 @@ def _render(chapters, *, target, config):
         embedded_files=set().union(*(page.files for page in all_pages)),
         attachments=unique_file_names([f for page in all_pages for f in page.code_files]),
         cache_dir=STATE["cache_dir"],
-        allowed_roots=[STATE["site_dir"], Path(config.docs_dir)],
+        refused_roots=[Path(config.docs_dir)],
         timestamp=build_day(),
     )
+
+
+def _sources_of(chapters) -> list[str]:
+    return [page for chapter in chapters for page in chapter.pages]
 
 
 def _pdf_list(*, location: str, counts: dict | None = None) -> str:

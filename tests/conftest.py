@@ -34,7 +34,8 @@ class Build:
 def run_mkdocs_build(config: Path, site: Path, env: dict | None = None) -> Build:
     # The caller's CORRECTIONS never leaks in: each build says its mode or takes mkdocs.yml's.
     inherited = {key: value for key, value in os.environ.items() if key != "CORRECTIONS"}
-    full_env = {**inherited, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    # As `make`: the hooks' folder is on the path, so mkdocs.yml can list the `course.withhold` extension.
+    full_env = {**inherited, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks"), **(env or {})}
     result = subprocess.run(
         [*MKDOCS, "build", "--strict", "--config-file", str(config), "--site-dir", str(site)],
         capture_output=True,
