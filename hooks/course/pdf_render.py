@@ -8,6 +8,7 @@ render never leaves half a PDF behind.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -100,13 +101,14 @@ class _WeasyPrintErrors(logging.Handler):
         self.records.append(record)
 
 
-def _render_document(document_html: str, *, base_dir: Path, fetcher: SiteOnlyFetcher):
+@contextlib.contextmanager
+def _weasyprint_errors():
+    """Turn a refused or failed fetch, and any error WeasyPrint only logs, into PdfFetchError."""
     handler = _WeasyPrintErrors()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        document = weasyprint.HTML(string=document_html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
-        rendered = document.render()
+        yield
     except FatalURLFetchingError as error:
         cause = error.__cause__
         if isinstance(cause, PdfFetchError):
@@ -119,7 +121,6 @@ def _render_document(document_html: str, *, base_dir: Path, fetcher: SiteOnlyFet
         record = handler.records[0]
         url = str(record.args[0]) if isinstance(record.args, tuple) and record.args else ""  # the image's URL
         raise PdfFetchError(url, f"WeasyPrint: {record.getMessage()}")
-    return rendered
 
 
 def cache_key(document_html: str, embedded_files: set[Path], variant: str, base_dir: Path) -> str:
@@ -162,20 +163,22 @@ def render_pdf(
         write_atomically(target, cached_pdf.read_bytes())
         return RenderResult(target, pages, time.perf_counter() - start, cached=True)
 
-    document = _render_document(
-        document_html, base_dir=base_dir, fetcher=SiteOnlyFetcher(base_dir, refused=refused_roots)
-    )
-    pdf = document.write_pdf(
-        pdf_variant=PDF_VARIANT,
-        pdf_identifier=True,  # derived from the content: same input, same bytes
-        attachments=[
-            weasyprint.Attachment(
-                string=text, name=name, base_url=None, created=timestamp, modified=timestamp
-            )
-            for name, text in attachments
-        ]
-        or None,
-    )
+    fetcher = SiteOnlyFetcher(base_dir, refused=refused_roots)
+    with _weasyprint_errors():
+        document = weasyprint.HTML(
+            string=document_html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
+        ).render()
+        pdf = document.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=True,  # derived from the content: same input, same bytes
+            attachments=[
+                weasyprint.Attachment(
+                    string=text, name=name, base_url=None, created=timestamp, modified=timestamp
+                )
+                for name, text in attachments
+            ]
+            or None,
+        )
     write_atomically(target, pdf)
     write_atomically(cached_pdf, pdf)
     write_atomically(cached_meta, json.dumps({"pages": len(document.pages)}).encode())

@@ -1,0 +1,192 @@
+"""Real builds of small fixture sites, tried as a careless author would: nothing withheld gets out."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, make_fixture_site, real_hooks, run_mkdocs_build
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><title>ZQX-SVG-ANSWER</title></svg>'
+PAGES = {
+    "index.md": "# Accueil\n\nBienvenue.\n",
+    "00-accueil/outils.md": "# Outils\n\nRien à corriger.\n",
+    "01-bases/tp-a.md": """
+        # TP A
+
+        Le sigle KZQ, la [documentation][zqref] et une note[^zqn].
+
+        ## 1. Première question
+
+        ??? correction premiere "Créer le Pod"
+            Il faut lancer la commande ZQX-ALPHA-COMMAND avec prudence ce matin.
+
+            ### ZQX-HEADING-SECRET {#zqx-attr-id}
+
+            *[KZQ]: Kubernetes ZQX-ABBR-SECRET
+            [zqref]: https://example.org/ZQX-REF-SECRET
+            [^zqn]: Une note ZQX-FOOTNOTE-SECRET bien cachée.
+
+            ![Schéma de la réponse](images/reponse.svg)
+
+            Le [manifeste complet](fichiers/reponse.yaml).
+
+            ```yaml title="zqx-answer.yaml"
+            metadata:
+              name: zqx-code-secret-name
+            ```
+
+        Voir [la correction](#correction-1-1).
+        """,
+    "02-suite/tp-b.md": """
+        # TP B
+
+        Revoir [la correction du TP A](../01-bases/tp-a.md#correction-1-1).
+
+        ??? correction
+            La seconde réponse ZQX-BRAVO se trouve ici même.
+        """,
+}
+FILES = {
+    "01-bases/images/reponse.svg": SVG,
+    "01-bases/fichiers/reponse.yaml": b"apiVersion: v1\nkind: ConfigMap\n",
+}
+NAV = [
+    {"Accueil": ["index.md", "00-accueil/outils.md"]},
+    {"Bases": ["01-bases/tp-a.md"]},
+    {"Suite": ["02-suite/tp-b.md"]},
+]
+
+
+def build(tmp_path, mode, *, pages=None, env=None, **options):
+    config = make_fixture_site(tmp_path, pages or PAGES, NAV, files={**FILES, **options.pop("files", {})}, **options)
+    return run_mkdocs_build(config, tmp_path / "site", env={"CORRECTIONS": mode, "PDF": "0", **(env or {})})
+
+
+def secrets_in(build) -> set[str]:
+    found = set()
+    for path in build.site.rglob("*"):
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            found |= {word for word in text.replace("-", " ").split() if word.startswith("ZQX")}
+            found |= {"zqx-code-secret-name"} & set(text.split())
+    return found
+
+
+def test_nothing_inside_a_withheld_correction_reaches_the_site(tmp_path):
+    built = build(tmp_path, "hide")
+    assert built.returncode == 0, built.output
+    assert secrets_in(built) == set()
+    page = (built.site / "01-bases" / "tp-a" / "index.html").read_text()
+    assert "<abbr" not in page and 'class="footnote"' not in page and "zqx-attr-id" not in page
+    assert "Correction 1.1 — Créer le Pod" in page and "Correction disponible après le TP." in page
+    assert not (built.site / "01-bases" / "images" / "reponse.svg").exists()
+    assert not (built.site / "01-bases" / "fichiers" / "reponse.yaml").exists()
+    assert "audit: 2 corrections withheld, 0 found in" in built.output
+
+
+def test_the_same_page_released_shows_all_of_it(tmp_path):
+    built = build(tmp_path, "show")
+    assert built.returncode == 0, built.output
+    page = (built.site / "01-bases" / "tp-a" / "index.html").read_text()
+    for secret in ("ZQX-ALPHA-COMMAND", "ZQX-ABBR-SECRET", "ZQX-FOOTNOTE-SECRET", "zqx-code-secret-name"):
+        assert secret in page
+    assert (built.site / "01-bases" / "images" / "reponse.svg").exists()
+    assert (built.site / "01-bases" / "fichiers" / "reponse.yaml").exists()
+    assert "audit: 0 corrections withheld, 0 found in" in built.output
+
+
+def test_without_the_hooks_every_correction_is_withheld(tmp_path):
+    """Another engine that ignores `hooks:` (Zensical) still runs the Markdown extension."""
+    # Without the hooks no correction has its anchor, so links to them are taken out.
+    pages = {path: text.replace("#correction-1-1", "") for path, text in PAGES.items()}
+    built = build(tmp_path, "show", hooks=[], pages=pages)
+    assert built.returncode == 0, built.output
+    assert secrets_in(built) == set()
+    page = (built.site / "01-bases" / "tp-a" / "index.html").read_text()
+    assert 'class="correction correction-withheld"' in page
+
+
+def test_hooks_listed_in_another_order_withhold_the_same_in_the_pdfs(tmp_path):
+    from pypdf import PdfReader
+
+    built = build(tmp_path, "hide", hooks=list(reversed(real_hooks())), env={"PDF": "1"})
+    assert built.returncode == 0, built.output
+    pdfs = sorted((built.site / "pdf").rglob("*.pdf"))
+    assert pdfs
+    text = " ".join(page.extract_text() for pdf in pdfs for page in PdfReader(pdf).pages)
+    assert "Correction 1.1" in text and "ZQX" not in text
+    assert secrets_in(built) == set()
+
+
+def test_the_audit_catches_a_planted_leak(tmp_path):
+    planted = b"Il faut lancer la commande ZQX-ALPHA-COMMAND avec prudence ce matin."
+    built = build(tmp_path, "hide", files={"notes/brouillon.txt": planted})
+    assert built.returncode != 0
+    assert "audit: 2 corrections withheld, 1 found in" in built.output
+    assert "correction 1.1 'premiere'" in built.output and "notes/brouillon.txt" in built.output
+    assert "Traceback" not in built.output
+    assert not (built.site / "notes" / "brouillon.txt").exists()
+
+
+def test_a_translation_out_of_order_stops_the_build(tmp_path):
+    french = "# TP\n\n??? correction un\n    Un.\n\n??? correction deux\n    Deux.\n"
+    english = "# Lab\n\n??? correction deux\n    Two.\n\n??? correction un\n    One.\n"
+    pages = {**PAGES, "02-suite/tp-b.md": french, "02-suite/tp-b.en.md": english}
+    built = build(tmp_path, "hide", pages=pages)
+    assert built.returncode != 0
+    assert "docs/02-suite/tp-b.en.md:3: correction 1 is 'deux' but docs/02-suite/tp-b.md:3 is 'un'" in built.output
+    assert "Traceback" not in built.output
+
+
+def test_a_translation_follows_the_french_correction(tmp_path):
+    french = "# TP\n\n??? correction un\n    Un ZQX-FR-ONE ici même.\n\n??? correction deux\n    ZQX-FR-TWO.\n"
+    english = '# Lab\n\n??? correction un "First"\n    One ZQX-EN-ONE.\n\n??? correction deux\n    ZQX-EN-TWO.\n'
+    pages = {**PAGES, "02-suite/tp-b.md": french, "02-suite/tp-b.en.md": english}
+    built = build(tmp_path, "release", pages=pages, release=[{"id": "deux"}])
+    assert built.returncode == 0, built.output
+    french_page = (built.site / "02-suite" / "tp-b" / "index.html").read_text()
+    assert "ZQX-FR-ONE" not in french_page and "ZQX-FR-TWO" in french_page
+    english_page = (built.site / "en" / "02-suite" / "tp-b" / "index.html").read_text()
+    assert "Solution 2.1 — First" in english_page and "ZQX-EN-ONE" not in english_page
+    assert "ZQX-EN-TWO" in english_page
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"extra": {"corrections": "hide"}}, "extra.corrections: expected a mapping such as"),
+        ({"files": {"02-suite/tp-b.md": "# TP B\n\nCaf\xe9.\n".encode("latin-1")}},
+         "docs/02-suite/tp-b.md:3: not UTF-8 text"),
+    ],
+)
+def test_bad_input_gets_a_sentence_not_a_traceback(tmp_path, change, message):
+    built = build(tmp_path, "hide", **change)
+    assert built.returncode != 0
+    assert message in built.output
+    assert "Traceback" not in built.output
+
+
+def test_show_then_hide_in_one_process(tmp_path):
+    """`mkdocs serve` builds again in the same process: nothing of the first build survives."""
+    config = make_fixture_site(tmp_path, PAGES, NAV, files=FILES)
+    script = (
+        "import os, sys\n"
+        "from mkdocs.commands.build import build\n"
+        "from mkdocs.config import load_config\n"
+        "for mode, site in (('show', 'site-show'), ('hide', 'site-hide')):\n"
+        "    os.environ['CORRECTIONS'] = mode\n"
+        "    build(load_config(sys.argv[1], site_dir=os.path.abspath(site)))\n"
+    )
+    env = {**os.environ, "PDF": "0", "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks")}
+    result = subprocess.run([sys.executable, "-c", script, str(config)], cwd=tmp_path, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    shown = (tmp_path / "site-show" / "01-bases" / "tp-a" / "index.html").read_text()
+    hidden = (tmp_path / "site-hide" / "01-bases" / "tp-a" / "index.html").read_text()
+    assert "ZQX-ALPHA-COMMAND" in shown
+    assert "ZQX" not in hidden and "Correction disponible après le TP." in hidden
+    assert not (tmp_path / "site-hide" / "01-bases" / "images" / "reponse.svg").exists()
