@@ -8,26 +8,27 @@ edition), PDF_EDITION=trainer labels that edition, PDF_CACHE_DIR moves the cache
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from course.chapters import ChapterError, base_source_path
+from course.corrections import CorrectionError
 from course.pdf_document import PdfSourceError, PrintPage, prepare_pages, unique_file_names
 from course.pdf_render import PdfFetchError, fetch_error_page, render_pdf
 from course.pdf_site import (
     COURSE_PDF_STEM,
-    build_day,
     document_title,
     edition_label,
     fill_pdf_list,
+    midnight_utc,
     pdf_href,
     pdf_list_items,
     pdf_relative_path,
     print_stylesheet,
 )
+from course.settings import pdf_settings
 from course.site import DEFAULT_LANGUAGE, chapters_from_nav
 
 log = logging.getLogger("mkdocs.plugins.chapter_pdf")
@@ -43,10 +44,11 @@ def on_startup(*, command, **_):
 
 def on_config(config, **_):
     STATE.clear()
-    wanted = os.environ.get("PDF", "").strip()
-    STATE["enabled"] = wanted == "1" if wanted in {"0", "1"} else COMMAND["name"] != "serve"
-    STATE["edition"] = os.environ.get("PDF_EDITION", "trainee")
-    STATE["pages"] = {}
+    try:
+        settings = pdf_settings(COMMAND["name"])
+    except CorrectionError as error:
+        raise PluginError(str(error)) from None
+    STATE.update(settings=settings, enabled=settings.enabled, edition=settings.edition, pages={})
 
 
 @event_priority(-200)  # after mkdocs-static-i18n, so chapter titles are translated
@@ -58,7 +60,8 @@ def on_nav(nav, *, config, **_):
         raise PluginError(str(error)) from None
     # mkdocs-static-i18n keeps one site_dir and puts "en/" in the URL of every English page.
     site_dir = Path(config.site_dir)
-    output_dir = Path(os.environ.get("PDF_OUTPUT_DIR") or site_dir / "pdf")
+    settings = STATE["settings"]
+    output_dir = settings.output_dir or site_dir / "pdf"
     repository = Path(config.config_file_path or ".").resolve().parent
     STATE.update(
         language=language,
@@ -66,7 +69,7 @@ def on_nav(nav, *, config, **_):
         titles={chapter.number: item.title for chapter, item in zip(chapters, nav.items, strict=False)},
         site_dir=site_dir,
         output_dir=output_dir,
-        cache_dir=Path(os.environ.get("PDF_CACHE_DIR") or repository / ".cache" / "pdf"),
+        cache_dir=settings.cache_dir or repository / ".cache" / "pdf",
         language_prefix="" if language == DEFAULT_LANGUAGE else f"{language}/",
         home_page=None,
         env=config.theme.get_env(),
@@ -137,7 +140,7 @@ def _render(chapters, *, target, config):
         document_title=document_title(config.site_name, [(c.number, titles[c.number]) for c in chapters]),
         edition=edition_label(STATE["edition"], STATE["language"]),
         edition_key=STATE["edition"],
-        date=build_day().date().isoformat(),
+        date=STATE["settings"].day.isoformat(),
         kubernetes_version=config.extra.get("kubernetes_version", ""),
         site_url=(config.site_url or "") + STATE["language_prefix"],
         stylesheet=print_stylesheet(Path(config.docs_dir)),
@@ -151,7 +154,7 @@ def _render(chapters, *, target, config):
         attachments=unique_file_names([f for page in all_pages for f in page.code_files]),
         cache_dir=STATE["cache_dir"],
         refused_roots=[Path(config.docs_dir)],
-        timestamp=build_day(),
+        timestamp=midnight_utc(STATE["settings"].day),
     )
 
 
@@ -161,6 +164,9 @@ def _sources_of(chapters) -> list[str]:
 
 def _pdf_list(*, location: str, counts: dict | None = None) -> str:
     items = pdf_list_items(STATE["chapters"], STATE["titles"], STATE["language"], location, counts or {})
+    if STATE["enabled"] and counts is None:
+        # Not rendered yet: no link until every PDF exists (on_post_build fills them in).
+        items = [{**item, "href": None} for item in items]
     return STATE["env"].get_template("partials/pdf-list.html").render(
         items=items, lang=STATE["language"], built=STATE["enabled"]
     )

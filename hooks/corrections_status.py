@@ -17,7 +17,7 @@ from mkdocs.exceptions import ConfigurationError
 
 from course.chapters import ChapterError
 from course.corrections import CorrectionError
-from course.settings import CorrectionSettings, correction_settings
+from course.settings import CorrectionSettings, correction_settings, keep_impossible_dates_as_text
 from course.site import DEFAULT_LANGUAGE, build_languages, correction_catalogue, docs_dir_label
 
 COLUMNS = ("number", "identifier", "language", "page", "title", "status", "why")
@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="evaluate release dates as of this day (YYYY-MM-DD); default: the build day")
     arguments = parser.parse_args(argv)
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    keep_impossible_dates_as_text()
     try:
         rows, settings = status_rows(arguments.config_file, arguments.date)
     except (CorrectionError, ChapterError, ConfigurationError) as error:

@@ -190,3 +190,35 @@ def test_show_then_hide_in_one_process(tmp_path):
     assert "ZQX-ALPHA-COMMAND" in shown
     assert "ZQX" not in hidden and "Correction disponible après le TP." in hidden
     assert not (tmp_path / "site-hide" / "01-bases" / "images" / "reponse.svg").exists()
+
+
+def test_an_impossible_release_date_names_its_key(tmp_path):
+    config = make_fixture_site(tmp_path, PAGES, NAV, files=FILES, release=[{"chapter": 1, "from": "2026-02-30"}])
+    config.write_text(config.read_text().replace("'2026-02-30'", "2026-02-30"))  # as an author types it
+    assert "from: 2026-02-30" in config.read_text()
+    env = {**os.environ, "PDF": "0", "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks")}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "hooks" / "mkdocs_cli.py"), "build", "--strict", "-f", str(config),
+         "-d", str(tmp_path / "site")],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode != 0
+    assert ("extra.corrections.release[0].from: '2026-02-30' is not a date written YYYY-MM-DD "
+            "(day is out of range for month)") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_object_fails_the_pdf_naming_the_page_and_the_home_page_lists_no_link(tmp_path):
+    pages = {
+        **PAGES,
+        "index.md": "# Accueil\n\n<!-- pdf-list -->\n",
+        "02-suite/tp-b.md": '# TP B\n\n<object data="images/absent.svg" type="image/svg+xml"></object>\n',
+    }
+    built = build(tmp_path, "hide", pages=pages, env={"PDF": "1"})
+    assert built.returncode != 0
+    assert "02-suite/tp-b.md: file not found: file://" in built.output
+    assert "Traceback" not in built.output
+    from lxml import html as lxml_html
+
+    (pdf_list,) = lxml_html.parse(str(built.site / "index.html")).getroot().find_class("course-pdf-list")
+    assert "Chapitre 1" in pdf_list.text_content() and pdf_list.xpath(".//a") == []

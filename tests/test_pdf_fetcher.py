@@ -135,3 +135,9 @@ def test_the_error_names_the_page_asking_for_the_file():
         PrintPage(src="01-x/b.md", url="01-x/b/", title="B", html='<a href="FILE:///etc/hostname">x</a>'),
     ]
     assert fetch_error_page(error, pages) == "01-x/b.md"
+
+
+def test_an_object_whose_file_is_missing_is_a_sentence(site, tmp_path):
+    with pytest.raises(PdfFetchError, match=r"^file not found: file://.*/images/absent\.svg"):
+        render('<object data="images/absent.svg" type="image/svg+xml"></object>', site, tmp_path)
+    assert not (tmp_path / "out.pdf").exists()

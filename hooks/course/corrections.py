@@ -322,10 +322,12 @@ def _parse_date(value: object, *, key: str) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise CorrectionError(f"{key}: '{value}' is not a date written YYYY-MM-DD") from None
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        why = f" ({error})" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else ""
+        raise CorrectionError(f"{key}: '{value}' is not a date written YYYY-MM-DD{why}") from None
 
 
 def decide(

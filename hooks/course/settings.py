@@ -81,3 +81,29 @@ def pdf_settings(command: str, environ: Mapping[str, str] = os.environ) -> PdfSe
         cache_dir=Path(environ["PDF_CACHE_DIR"]) if environ.get("PDF_CACHE_DIR") else None,
         day=build_day(environ),
     )
+
+
+def keep_impossible_dates_as_text() -> None:
+    """Make YAML read `2026-02-30` as the text '2026-02-30' (not a ValueError), in every loader.
+
+    MkDocs reads mkdocs.yml before any hook runs; with this installed first, the
+    release list's check names the key and says what is wrong with the date.
+    """
+    import yaml
+
+    timestamp = "tag:yaml.org,2002:timestamp"
+    for loader in (yaml.SafeLoader, yaml.FullLoader, yaml.Loader):  # MkDocs derives its own from yaml.Loader
+        original = loader.yaml_constructors[timestamp]
+        if not getattr(original, "keeps_impossible_dates", False):
+            loader.add_constructor(timestamp, _lenient(original))
+
+
+def _lenient(original):
+    def construct(loader, node):
+        try:
+            return original(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
+    construct.keeps_impossible_dates = True
+    return construct
