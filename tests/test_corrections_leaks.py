@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -46,8 +47,20 @@ PAGES = {
 
         Revoir [la correction du TP A](../01-bases/tp-a.md#correction-1-1).
 
-        ??? correction
-            La seconde réponse ZQX-BRAVO se trouve ici même.
+        ??? correction un
+            La première réponse ZQX-FR-ONE se trouve ici même.
+
+        ??? correction deux
+            La seconde réponse ZQX-FR-TWO se trouve ici même.
+        """,
+    "02-suite/tp-b.en.md": """
+        # Lab B
+
+        ??? correction un "First"
+            The first answer ZQX-EN-ONE is right here.
+
+        ??? correction deux
+            The second answer ZQX-EN-TWO is right here.
         """,
 }
 FILES = {
@@ -67,36 +80,28 @@ def build(tmp_path, mode, *, pages=None, env=None, **options):
 
 
 def secrets_in(build) -> set[str]:
+    """Every sentinel found in any file of the site, whatever its kind."""
     found = set()
     for path in build.site.rglob("*"):
         if path.is_file():
             text = path.read_bytes().decode("utf-8", errors="replace")
-            found |= {word for word in text.replace("-", " ").split() if word.startswith("ZQX")}
-            found |= {"zqx-code-secret-name"} & set(text.split())
+            found |= set(re.findall(r"ZQX-[A-Z]+(?:-[A-Z]+)*|zqx-[a-z-]+", text))
     return found
 
 
 def test_nothing_inside_a_withheld_correction_reaches_the_site(tmp_path):
-    built = build(tmp_path, "hide")
+    built = build(tmp_path, "release", release=[{"id": "deux"}])
     assert built.returncode == 0, built.output
-    assert secrets_in(built) == set()
+    assert secrets_in(built) == {"ZQX-FR-TWO", "ZQX-EN-TWO"}
     page = (built.site / "01-bases" / "tp-a" / "index.html").read_text()
     assert "<abbr" not in page and 'class="footnote"' not in page and "zqx-attr-id" not in page
     assert "Correction 1.1 — Créer le Pod" in page and "Correction disponible après le TP." in page
     assert not (built.site / "01-bases" / "images" / "reponse.svg").exists()
     assert not (built.site / "01-bases" / "fichiers" / "reponse.yaml").exists()
     assert "audit: 2 corrections withheld, 0 found in" in built.output
-
-
-def test_the_same_page_released_shows_all_of_it(tmp_path):
-    built = build(tmp_path, "show")
-    assert built.returncode == 0, built.output
-    page = (built.site / "01-bases" / "tp-a" / "index.html").read_text()
-    for secret in ("ZQX-ALPHA-COMMAND", "ZQX-ABBR-SECRET", "ZQX-FOOTNOTE-SECRET", "zqx-code-secret-name"):
-        assert secret in page
-    assert (built.site / "01-bases" / "images" / "reponse.svg").exists()
-    assert (built.site / "01-bases" / "fichiers" / "reponse.yaml").exists()
-    assert "audit: 0 corrections withheld, 0 found in" in built.output
+    # The English page follows the French corrections: same number, same release.
+    english = (built.site / "en" / "02-suite" / "tp-b" / "index.html").read_text()
+    assert "Solution 2.1 — First" in english and "Solution 2.2" in english and "ZQX-EN-TWO" in english
 
 
 def test_without_the_hooks_every_correction_is_withheld(tmp_path):
@@ -105,7 +110,8 @@ def test_without_the_hooks_every_correction_is_withheld(tmp_path):
     pages = {path: text.replace("#correction-1-1", "") for path, text in PAGES.items()}
     built = build(tmp_path, "show", hooks=[], pages=pages)
     assert built.returncode == 0, built.output
-    assert secrets_in(built) == set()
+    # The text is withheld; dropping the files it links to is the hooks' work (see the README).
+    assert secrets_in(built) == {"ZQX-SVG-ANSWER"}
     page = (built.site / "01-bases" / "tp-a" / "index.html").read_text()
     assert 'class="correction correction-withheld"' in page
 
@@ -126,33 +132,19 @@ def test_the_audit_catches_a_planted_leak(tmp_path):
     planted = b"Il faut lancer la commande ZQX-ALPHA-COMMAND avec prudence ce matin."
     built = build(tmp_path, "hide", files={"notes/brouillon.txt": planted})
     assert built.returncode != 0
-    assert "audit: 2 corrections withheld, 1 found in" in built.output
+    assert "audit: 3 corrections withheld, 1 found in" in built.output
     assert "correction 1.1 'premiere'" in built.output and "notes/brouillon.txt" in built.output
     assert "Traceback" not in built.output
     assert not (built.site / "notes" / "brouillon.txt").exists()
 
 
 def test_a_translation_out_of_order_stops_the_build(tmp_path):
-    french = "# TP\n\n??? correction un\n    Un.\n\n??? correction deux\n    Deux.\n"
     english = "# Lab\n\n??? correction deux\n    Two.\n\n??? correction un\n    One.\n"
-    pages = {**PAGES, "02-suite/tp-b.md": french, "02-suite/tp-b.en.md": english}
+    pages = {**PAGES, "02-suite/tp-b.en.md": english}
     built = build(tmp_path, "hide", pages=pages)
     assert built.returncode != 0
-    assert "docs/02-suite/tp-b.en.md:3: correction 1 is 'deux' but docs/02-suite/tp-b.md:3 is 'un'" in built.output
+    assert "docs/02-suite/tp-b.en.md:3: correction 1 is 'deux' but docs/02-suite/tp-b.md:5 is 'un'" in built.output
     assert "Traceback" not in built.output
-
-
-def test_a_translation_follows_the_french_correction(tmp_path):
-    french = "# TP\n\n??? correction un\n    Un ZQX-FR-ONE ici même.\n\n??? correction deux\n    ZQX-FR-TWO.\n"
-    english = '# Lab\n\n??? correction un "First"\n    One ZQX-EN-ONE.\n\n??? correction deux\n    ZQX-EN-TWO.\n'
-    pages = {**PAGES, "02-suite/tp-b.md": french, "02-suite/tp-b.en.md": english}
-    built = build(tmp_path, "release", pages=pages, release=[{"id": "deux"}])
-    assert built.returncode == 0, built.output
-    french_page = (built.site / "02-suite" / "tp-b" / "index.html").read_text()
-    assert "ZQX-FR-ONE" not in french_page and "ZQX-FR-TWO" in french_page
-    english_page = (built.site / "en" / "02-suite" / "tp-b" / "index.html").read_text()
-    assert "Solution 2.1 — First" in english_page and "ZQX-EN-ONE" not in english_page
-    assert "ZQX-EN-TWO" in english_page
 
 
 @pytest.mark.parametrize(
@@ -187,7 +179,10 @@ def test_show_then_hide_in_one_process(tmp_path):
     assert result.returncode == 0, result.stderr
     shown = (tmp_path / "site-show" / "01-bases" / "tp-a" / "index.html").read_text()
     hidden = (tmp_path / "site-hide" / "01-bases" / "tp-a" / "index.html").read_text()
-    assert "ZQX-ALPHA-COMMAND" in shown
+    for secret in ("ZQX-ALPHA-COMMAND", "ZQX-ABBR-SECRET", "ZQX-FOOTNOTE-SECRET", "zqx-code-secret-name"):
+        assert secret in shown
+    assert (tmp_path / "site-show" / "01-bases" / "images" / "reponse.svg").exists()
+    assert (tmp_path / "site-show" / "01-bases" / "fichiers" / "reponse.yaml").exists()
     assert "ZQX" not in hidden and "Correction disponible après le TP." in hidden
     assert not (tmp_path / "site-hide" / "01-bases" / "images" / "reponse.svg").exists()
 
@@ -212,11 +207,11 @@ def test_a_missing_object_fails_the_pdf_naming_the_page_and_the_home_page_lists_
     pages = {
         **PAGES,
         "index.md": "# Accueil\n\n<!-- pdf-list -->\n",
-        "02-suite/tp-b.md": '# TP B\n\n<object data="images/absent.svg" type="image/svg+xml"></object>\n',
+        "00-accueil/outils.md": '# Outils\n\n<object data="images/absent.svg" type="image/svg+xml"></object>\n',
     }
     built = build(tmp_path, "hide", pages=pages, env={"PDF": "1"})
     assert built.returncode != 0
-    assert "02-suite/tp-b.md: file not found: file://" in built.output
+    assert "00-accueil/outils.md: file not found: file://" in built.output
     assert "Traceback" not in built.output
     from lxml import html as lxml_html
 
