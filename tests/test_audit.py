@@ -24,7 +24,7 @@ def test_lines_the_public_text_also_has_are_not_fingerprints():
     found = prints()
     assert found.corrections == 1 and found.blind == []
     runs = set(found.by_run)
-    assert tuple(words("place les trois nouveaux Pods sur")) in runs
+    assert tuple(words("place les trois nouveaux Pods sur le nœud")) in runs
     assert not any("replicas" in run for run in runs)  # that command is in the public text too
 
 

@@ -21,9 +21,29 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-RUN = 6  # words in a fingerprint taken from a longer line
-SHORTEST = 4  # a line of fewer words is too common to tell anything
+RUN = 8  # words in a fingerprint taken from a longer line
+SHORTEST = 5  # a line of fewer words is too common to tell anything
 _WORD = re.compile(r"\w+")
+# Markdown that never shows as text: fence lines, link targets, attribute lists, HTML tags, list
+# markers, block headers' types, reference and footnote definitions' labels. Removed before the
+# source is cut into words, so its words follow each other as on the rendered page.
+_MARKUP = [
+    re.compile(r"^[ ]*(?:`{3,}|~{3,}).*$", re.MULTILINE),
+    re.compile(r"\]\([^)]*\)"),
+    re.compile(r"\{[:#.][^}]*\}"),
+    re.compile(r"<[^>]*>"),
+    re.compile(r"^[ ]*(?:\d+[.)]|[-*+])[ ]+", re.MULTILINE),
+    re.compile(r"^[ ]*(?:!!!|\?\?\?\+?|===\+?)[ ]*[\w -]*", re.MULTILINE),
+    re.compile(r"^[ ]*\[[^\]]+\]:[ ]*\S*", re.MULTILINE),
+    re.compile(r"\[\^[^\]]*\]"),
+]
+
+
+def rendered_words(markdown: str) -> list[str]:
+    """The words of Markdown in the order a reader sees them."""
+    for pattern in _MARKUP:
+        markdown = pattern.sub(" ", markdown)
+    return words(markdown)
 TEXT_SUFFIXES = {
     ".html", ".htm", ".xml", ".json", ".js", ".css", ".txt", ".md", ".yaml", ".yml", ".svg", ".sh", ".py",
     ".toml", ".cfg", ".ini", ".conf", ".env",
@@ -65,7 +85,7 @@ def fingerprints(withheld: list[Withheld], public_texts: Iterable[str]) -> Finge
     for correction in withheld:
         found = candidates.setdefault(correction.name, [])
         for line in correction.body.splitlines():
-            tokens = words(line)
+            tokens = rendered_words(line)
             if len(tokens) >= RUN:
                 found += runs(tokens, [RUN])
             elif len(tokens) >= SHORTEST:
@@ -73,7 +93,7 @@ def fingerprints(withheld: list[Withheld], public_texts: Iterable[str]) -> Finge
     lengths = {len(run) for runs_ in candidates.values() for run in runs_}
     public = set()
     for text in public_texts:
-        public.update(runs(words(text), lengths))
+        public.update(runs(rendered_words(text), lengths))
     result = Fingerprints(corrections=len({c.name for c in withheld}))
     for name, found in candidates.items():
         kept = [run for run in found if run not in public]
