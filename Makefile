@@ -13,13 +13,14 @@ MKDOCS := PYTHONPATH=hooks $(BIN)/python hooks/mkdocs_cli.py
 # Material's end-of-life banner would bury our own messages.
 export NO_MKDOCS_2_WARNING := 1
 
-# Debian packages: what a build needs (WeasyPrint's Pango, fonts), what the tests add.
-BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji
-TEST_PACKAGES := chromium poppler-utils hunspell hunspell-fr hunspell-en-us redis-server
+# Debian packages: what a build needs (WeasyPrint's Pango, fonts, poppler for the audit of the PDFs),
+# what the tests add.
+BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji poppler-utils
+TEST_PACKAGES := chromium hunspell hunspell-fr hunspell-en-us redis-server
 # Each package is checked by a file it installs, so nothing runs when all are present.
 PACKAGE_PROBES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
-	/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
-TEST_PROBES := /usr/bin/chromium /usr/bin/pdftotext /usr/bin/hunspell \
+	/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf /usr/bin/pdftotext /usr/bin/pdfdetach
+TEST_PROBES := /usr/bin/chromium /usr/bin/hunspell \
 	/usr/share/hunspell/fr_FR.dic /usr/share/hunspell/en_US.dic /usr/bin/redis-server
 
 .PHONY: help

@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from course.audit import Withheld, audit_outputs, fingerprints
+from course.audit import AuditError, Withheld, audit_outputs, fingerprints
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError, RenderedCorrection, apply_corrections
 from course.settings import correction_settings
@@ -131,7 +131,10 @@ def on_post_build(config, **_):
     AUDIT["builds"] = AUDIT.get("builds", 1) - 1
     if AUDIT["builds"] > 0 or "catalogue" not in AUDIT:
         return  # a language built from within the default language's build: audited with it
-    report = audit_outputs(_output_roots(config), _fingerprints())
+    try:
+        report = audit_outputs(_output_roots(config), _fingerprints())
+    except AuditError as error:
+        raise PluginError(f"audit: {error}") from None
     for name in report.blind:
         log.debug(f"audit: {name} has no line distinctive enough to look for")
     for leak in report.leaks:

@@ -22,7 +22,7 @@ from course.corrections import (
     scan_corrections,
 )
 from course.markdown import referenced_files
-from course.settings import CorrectionSettings
+from course.settings import CorrectionSettings, correction_settings
 
 DEFAULT_LANGUAGE = "fr"
 
@@ -208,6 +208,18 @@ def correction_catalogue(
         for page, corrections in numbered.items()
     }
     return CorrectionCatalogue(chapters, numbered, decisions, translations, docs_label, tuple(files))
+
+
+def build_catalogue(config, environ=os.environ) -> CorrectionCatalogue:
+    """The catalogue of the build `config` (a loaded MkDocs config) describes, settings read as the build
+    reads them. For other modules: `build_catalogue(config).is_released("monsterstack-final")`."""
+    return correction_catalogue(
+        nav=config.nav,
+        docs_dir=config.docs_dir,
+        docs_label=docs_dir_label(config),
+        languages=build_languages(config),
+        settings=correction_settings(config.extra, environ),
+    )
 
 
 def check_translation(
