@@ -76,3 +76,8 @@ def test_a_leak_in_a_pdf_text_or_attachment_is_found(tmp_path):
         )
     report = audit_outputs([tmp_path / "pdf"], prints())
     assert sorted(leak.file.name for leak in report.leaks) == ["attached.pdf", "text.pdf"]
+
+
+def test_lines_of_numbers_are_no_fingerprint():
+    found = fingerprints([Withheld("correction 2.3 'x'", "    IP:                       10.96.183.20\n")], [])
+    assert found.by_run == {} and found.blind == ["correction 2.3 'x'"]

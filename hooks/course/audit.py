@@ -85,6 +85,11 @@ class Fingerprints:
         return {len(run) for run in self.by_run}
 
 
+def _telling(tokens) -> bool:
+    """Enough real words to tell a sentence or a command apart (not `IP: 10.96.183.20`)."""
+    return sum(len(token) >= 3 and not token.isdigit() for token in tokens) >= 3
+
+
 def fingerprints(withheld: list[Withheld], public_texts: Iterable[str]) -> Fingerprints:
     """Runs of words of each withheld body that the public text of the course does not contain."""
     candidates: dict[str, list[tuple[str, ...]]] = {}
@@ -93,8 +98,8 @@ def fingerprints(withheld: list[Withheld], public_texts: Iterable[str]) -> Finge
         for line in correction.body.splitlines():
             tokens = rendered_words(line)
             if len(tokens) >= RUN:
-                found += runs(tokens, [RUN])
-            elif len(tokens) >= SHORTEST:
+                found += [run for run in runs(tokens, [RUN]) if _telling(run)]
+            elif len(tokens) >= SHORTEST and _telling(tokens):
                 found.append(tuple(tokens))
     lengths = {len(run) for runs_ in candidates.values() for run in runs_}
     public = set()
@@ -215,9 +220,13 @@ def _json_texts(text: str) -> Iterator[str]:
 
 
 def _pdf_texts(path: Path) -> Iterator[str]:
-    """Text and attached files of a PDF, through poppler (pypdf takes minutes on the course PDF)."""
+    """Text and attached files of a PDF, through poppler (pypdf takes minutes on the course PDF).
+
+    `-raw` keeps the order the text was drawn in, the page's; the default layout reads
+    a command's output column by column.
+    """
     try:
-        text = subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, check=True).stdout
+        text = subprocess.run(["pdftotext", "-q", "-raw", str(path), "-"], capture_output=True, check=True).stdout
         yield text.decode("utf-8", errors="replace")
         with tempfile.TemporaryDirectory(prefix="audit-") as folder:
             subprocess.run(["pdfdetach", "-saveall", "-o", folder, str(path)], capture_output=True, check=True)
