@@ -7,18 +7,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-MKDOCS := PYTHONPATH=hooks $(BIN)/mkdocs
+# mkdocs through hooks/mkdocs_cli.py: a date that does not exist in mkdocs.yml gets a sentence, not a traceback.
+MKDOCS := PYTHONPATH=hooks $(BIN)/python hooks/mkdocs_cli.py
 # CORRECTIONS=hide|release|show on the command line reaches mkdocs through the environment.
 # Material's end-of-life banner would bury our own messages.
 export NO_MKDOCS_2_WARNING := 1
 
-# Debian packages: what a build needs (WeasyPrint's Pango, fonts), what the tests add.
-BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji
-TEST_PACKAGES := chromium poppler-utils hunspell hunspell-fr hunspell-en-us redis-server
+# Debian packages: what a build needs (WeasyPrint's Pango, fonts, poppler for the audit of the PDFs),
+# what the tests add.
+BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji poppler-utils
+TEST_PACKAGES := chromium hunspell hunspell-fr hunspell-en-us redis-server
 # Each package is checked by a file it installs, so nothing runs when all are present.
 PACKAGE_PROBES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
-	/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
-TEST_PROBES := /usr/bin/chromium /usr/bin/pdftotext /usr/bin/hunspell \
+	/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf /usr/bin/pdftotext /usr/bin/pdfdetach
+TEST_PROBES := /usr/bin/chromium /usr/bin/hunspell \
 	/usr/share/hunspell/fr_FR.dic /usr/share/hunspell/en_US.dic /usr/bin/redis-server
 
 .PHONY: help
@@ -75,9 +77,16 @@ tools: $(TOOLS_DIR)/.installed-stamp ## Install kubectl and Helm into .venv/tool
 serve: install ## Serve the site with live reload on http://127.0.0.1:8000 (CORRECTIONS=show to see every correction)
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000
 
+# Build into build/site.next, then swap it with site/: a failed build leaves the previous site/ as it was.
+define build_then_swap
+rm -rf build/site.next && mkdir -p build
+$(1) $(MKDOCS) build --strict --clean --site-dir build/site.next $(2)
+rm -rf build/site.old && if [ -d site ]; then mv site build/site.old; fi && mv build/site.next site && rm -rf build/site.old
+endef
+
 .PHONY: build
-build: install system-deps ## Build the static site and its PDFs into site/ (strict)
-	$(MKDOCS) build --strict --clean
+build: install system-deps ## Build the static site and its PDFs into site/ (strict; site/ replaced only on success)
+	$(call build_then_swap)
 
 .PHONY: test
 test: install test-system-deps lint check ## Run every test (content checks, build, PDFs, browser)
@@ -112,7 +121,7 @@ corrections: install ## Table of the corrections (number, identifier, page, rele
 
 .PHONY: pdf
 pdf: install system-deps ## Rebuild the site with its PDFs; one line per PDF: pages, seconds, rendered or cached
-	@PDF=1 $(MKDOCS) build --strict 2>&1 | grep -E "pdf (fr|en)/|ERROR|WARNING|Error" ; test $${PIPESTATUS[0]} -eq 0
+	@$(call build_then_swap,PDF=1,2>&1 | grep -E "pdf (fr|en)/|audit:|ERROR|WARNING|Error" ; test $${PIPESTATUS[0]} -eq 0)
 
 .PHONY: pdf-trainer
 pdf-trainer: install system-deps ## Trainer edition (every correction, open) in build/trainer/pdf, never in site/

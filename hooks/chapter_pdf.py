@@ -9,23 +9,23 @@ PDF_PAGE_SIZE=letter prints on US Letter instead of A4, PDF_CACHE_DIR moves the 
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from course.chapters import ChapterError, base_source_path
+from course.corrections import CorrectionError
 from course.pdf_document import PdfSourceError, PrintPage, prepare_pages, unique_file_names
-from course.pdf_render import render_pdf
+from course.pdf_render import PdfFetchError, fetch_error_page, render_pdf
 from course.pdf_site import (
     COURSE_PDF_STEM,
-    build_day,
     document_title,
     edition_label,
     edition_name,
     fill_pdf_list,
     is_local_url,
+    midnight_utc,
     page_size,
     pdf_href,
     pdf_list_items,
@@ -33,6 +33,7 @@ from course.pdf_site import (
     pdf_stem,
     print_stylesheet,
 )
+from course.settings import pdf_settings
 from course.site import DEFAULT_LANGUAGE, chapters_from_nav
 
 log = logging.getLogger("mkdocs.plugins.chapter_pdf")
@@ -48,14 +49,12 @@ def on_startup(*, command, **_):
 
 def on_config(config, **_):
     STATE.clear()
-    wanted = os.environ.get("PDF", "").strip()
-    STATE["enabled"] = wanted == "1" if wanted in {"0", "1"} else COMMAND["name"] != "serve"
-    STATE["edition"] = os.environ.get("PDF_EDITION", "trainee")
     try:
-        STATE["page_size"] = page_size(os.environ.get("PDF_PAGE_SIZE"))
-    except ValueError as error:
+        settings = pdf_settings(COMMAND["name"])
+        size = page_size(settings.page_size)
+    except (CorrectionError, ValueError) as error:
         raise PluginError(str(error)) from None
-    STATE["pages"] = {}
+    STATE.update(settings=settings, enabled=settings.enabled, edition=settings.edition, page_size=size, pages={})
 
 
 @event_priority(-200)  # after mkdocs-static-i18n, so chapter titles are translated
@@ -67,7 +66,8 @@ def on_nav(nav, *, config, **_):
         raise PluginError(str(error)) from None
     # mkdocs-static-i18n keeps one site_dir and puts "en/" in the URL of every English page.
     site_dir = Path(config.site_dir)
-    output_dir = Path(os.environ.get("PDF_OUTPUT_DIR") or site_dir / "pdf")
+    settings = STATE["settings"]
+    output_dir = settings.output_dir or site_dir / "pdf"
     repository = Path(config.config_file_path or ".").resolve().parent
     STATE.update(
         language=language,
@@ -75,7 +75,7 @@ def on_nav(nav, *, config, **_):
         titles={chapter.number: item.title for chapter, item in zip(chapters, nav.items, strict=False)},
         site_dir=site_dir,
         output_dir=output_dir,
-        cache_dir=Path(os.environ.get("PDF_CACHE_DIR") or repository / ".cache" / "pdf"),
+        cache_dir=settings.cache_dir or repository / ".cache" / "pdf",
         language_prefix="" if language == DEFAULT_LANGUAGE else f"{language}/",
         home_page=None,
         env=config.theme.get_env(),
@@ -83,6 +83,7 @@ def on_nav(nav, *, config, **_):
     return nav
 
 
+@event_priority(-100)  # after the corrections are numbered (hooks/corrections.py) and the typography
 def on_page_content(html, *, page, config, **_):
     source = base_source_path(page.file.src_uri)
     chapter = next((c for c in STATE["chapters"] if source in c.pages), None)
@@ -127,6 +128,9 @@ def on_post_build(config, **_):
             result = _render(chapters, target=target, config=config)
         except PdfSourceError as error:
             raise PluginError(f"PDF {target.name}: {error}") from None
+        except PdfFetchError as error:
+            pages = [STATE["pages"][page] for page in _sources_of(chapters) if page in STATE["pages"]]
+            raise PluginError(f"PDF {target.name}: {fetch_error_page(error, pages)}: {error}") from None
         counts[stem] = result.pages
         log.info(
             f"pdf {language}/{target.name}: {result.pages} pages, {result.seconds:.1f} s, "
@@ -157,10 +161,10 @@ def _render(chapters, *, target, config):
         document_title=document_title(config.site_name, [(c.number, titles[c.number]) for c in chapters]),
         edition=edition_label(STATE["edition"], STATE["language"]),
         edition_short=edition_name(STATE["edition"], STATE["language"]),
-        created=build_day().isoformat(),
+        created=midnight_utc(STATE["settings"].day).isoformat(),
         page_size=STATE["page_size"],
         edition_key=STATE["edition"],
-        date=build_day().date().isoformat(),
+        date=STATE["settings"].day.isoformat(),
         kubernetes_version=config.extra.get("kubernetes_version", ""),
         site_url="" if is_local_url(config.site_url) else (config.site_url or "") + STATE["language_prefix"],
         stylesheet=print_stylesheet(Path(config.docs_dir)),
@@ -173,13 +177,20 @@ def _render(chapters, *, target, config):
         embedded_files=set().union(*(page.files for page in all_pages)),
         attachments=unique_file_names([f for page in all_pages for f in page.code_files]),
         cache_dir=STATE["cache_dir"],
-        allowed_roots=[STATE["site_dir"], Path(config.docs_dir)],
-        timestamp=build_day(),
+        refused_roots=[Path(config.docs_dir)],
+        timestamp=midnight_utc(STATE["settings"].day),
     )
+
+
+def _sources_of(chapters) -> list[str]:
+    return [page for chapter in chapters for page in chapter.pages]
 
 
 def _pdf_list(*, location: str, counts: dict | None = None) -> str:
     items = pdf_list_items(STATE["chapters"], STATE["titles"], STATE["language"], location, counts or {})
+    if STATE["enabled"] and counts is None:
+        # Not rendered yet: no link until every PDF exists (on_post_build fills them in).
+        items = [{**item, "href": None} for item in items]
     return STATE["env"].get_template("partials/pdf-list.html").render(
         items=items, lang=STATE["language"], built=STATE["enabled"]
     )

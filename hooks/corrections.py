@@ -1,78 +1,115 @@
-"""MkDocs glue: number corrections, keep only the released ones (see course.corrections)."""
+"""MkDocs glue: tell the `course.withhold` Markdown extension which corrections are released,
+number them in the HTML, drop the files only withheld corrections link to, audit the outputs.
+
+The withholding itself happens in the Markdown extension (fail-safe: without these hooks it
+withholds everything). Priorities are explicit, so the order of `hooks:` does not matter.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
+from course.audit import AuditError, Withheld, audit_outputs, fingerprints
 from course.chapters import ChapterError, base_source_path
-from course.corrections import (
-    CorrectionError,
-    RenderedCorrection,
-    apply_corrections,
-    resolve_mode,
+from course.corrections import CorrectionError, RenderedCorrection, apply_corrections
+from course.settings import correction_settings
+from course.site import (
+    DEFAULT_LANGUAGE,
+    build_languages,
+    correction_catalogue,
+    docs_dir_label,
+    withheld_files,
 )
-from course.site import DEFAULT_LANGUAGE, correction_catalogue, docs_dir_label
+from course.withhold import CHANNEL, PageRelease
 
 log = logging.getLogger("mkdocs.plugins.corrections")
 
+EXTENSION = "course.withhold"
 # Reset for every build: `mkdocs serve` and mkdocs-static-i18n build several times per process.
 STATE: dict = {}
+# Filled by the default language's build, which ends after the other languages (mkdocs-static-i18n
+# builds them from within its own on_post_build): the audit runs when the outermost build ends.
+AUDIT: dict = {}
 
 
+@event_priority(-150)  # after mkdocs-static-i18n has set this build's language
 def on_config(config, **_):
     STATE.clear()
-    settings = config.extra.get("corrections") or {}
+    CHANNEL.clear()
+    if EXTENSION not in config.markdown_extensions:
+        raise PluginError(
+            f"mkdocs.yml: markdown_extensions must list '{EXTENSION}' (it withholds the corrections "
+            "that are not released); put it first"
+        )
     try:
-        STATE["mode"] = resolve_mode(os.environ.get("CORRECTIONS"), settings.get("mode"))
+        STATE["settings"] = correction_settings(config.extra)
     except CorrectionError as error:
         raise PluginError(str(error)) from None
-    STATE["release"] = settings.get("release")
-    config.extra["corrections_mode"] = STATE["mode"]  # read by overrides/main.html (mode banner)
+    STATE["language"] = config.theme.get("language", DEFAULT_LANGUAGE)
+    if STATE["language"] == DEFAULT_LANGUAGE:
+        AUDIT.clear()
+    config.extra["corrections_mode"] = STATE["settings"].mode  # read by overrides/main.html (mode banner)
 
 
-def on_nav(nav, *, config, **_):
-    language = config.theme.get("language", DEFAULT_LANGUAGE)
+@event_priority(-150)  # after mkdocs-static-i18n has chosen this language's files
+def on_files(files, *, config, **_):
     try:
         catalogue = correction_catalogue(
             nav=config.nav,
             docs_dir=config.docs_dir,
             docs_label=docs_dir_label(config),
-            language=language,
-            release=STATE["release"],
-            mode=STATE["mode"],
-            today=dt.date.today(),
+            languages=build_languages(config),
+            settings=STATE["settings"],
         )
+        hidden = withheld_files(catalogue, docs_dir=config.docs_dir)
     except (CorrectionError, ChapterError) as error:
         raise PluginError(str(error)) from None
+    for file in [f for f in files if f.src_uri in hidden]:
+        files.remove(file)
     STATE.update(
-        # Pages are rendered before on_env runs, so the theme's environment is taken here.
+        catalogue=catalogue,
         template=config.theme.get_env().get_template("partials/correction.html"),
-        language=language,
-        numbered=catalogue.numbered,
-        decisions=catalogue.decisions,
     )
-    return nav
+    if STATE["language"] == DEFAULT_LANGUAGE:
+        AUDIT.update(catalogue=catalogue, docs_dir=config.docs_dir, hidden_files=len(hidden))
+    return files
 
 
+@event_priority(-1000)  # last: the page is rendered right after, with nothing in between
+def on_page_markdown(markdown, *, page, **_):
+    base = base_source_path(page.file.src_uri)
+    CHANNEL.announce(PageRelease(
+        page=page.file.src_uri,
+        released_ranks=STATE["catalogue"].released_ranks(base),
+        language=STATE["language"],
+    ))
+    return markdown
+
+
+@event_priority(100)  # first: the PDF hook, the typography hook and search see numbered corrections
 def on_page_content(html, *, page, **_):
-    base_page = base_source_path(page.file.src_uri)
-    corrections = STATE["numbered"].get(base_page, [])
+    CHANNEL.clear()
+    catalogue = STATE["catalogue"]
+    base = base_source_path(page.file.src_uri)
+    corrections = catalogue.numbered.get(base, [])
     try:
         html = apply_corrections(
             html,
             page=page.file.src_uri,
             corrections=corrections,
-            decisions=STATE["decisions"].get(base_page, []),
+            decisions=catalogue.decisions.get(base, []),
             render=_render,
+            written=catalogue.sources(base, STATE["language"]),
         )
     except CorrectionError as error:
         raise PluginError(str(error)) from None
-    if corrections:
-        _prune_toc(page.toc, html)
+    if page.present_anchor_ids is not None:  # so links to #correction-3-2 pass --strict
+        page.present_anchor_ids.update(correction.anchor for correction in corrections)
     return html
 
 
@@ -80,13 +117,46 @@ def _render(correction: RenderedCorrection) -> str:
     return STATE["template"].render(correction=correction, lang=STATE["language"])
 
 
-def _prune_toc(toc, html: str) -> None:
-    """Drop table-of-contents entries whose heading was inside a withheld correction."""
-    toc.items = _kept_anchors(toc.items, html)
+def on_pre_build(**_):
+    AUDIT["builds"] = AUDIT.get("builds", 0) + 1
 
 
-def _kept_anchors(items: list, html: str) -> list:
-    kept = [item for item in items if f'id="{item.id}"' in html]
-    for item in kept:
-        item.children = _kept_anchors(item.children, html)
-    return kept
+def on_build_error(**_):
+    AUDIT.clear()
+    CHANNEL.clear()
+
+
+@event_priority(-1000)  # after the PDFs and, in the default language, after every other language
+def on_post_build(config, **_):
+    AUDIT["builds"] = AUDIT.get("builds", 1) - 1
+    if AUDIT["builds"] > 0 or "catalogue" not in AUDIT:
+        return  # a language built from within the default language's build: audited with it
+    try:
+        report = audit_outputs(_output_roots(config), _fingerprints())
+    except AuditError as error:
+        raise PluginError(f"audit: {error}") from None
+    for name in report.blind:
+        log.debug(f"audit: {name} has no line distinctive enough to look for")
+    for leak in report.leaks:
+        leak.file.unlink(missing_ok=True)  # never leave a leaking file for a server to publish
+    if report.leaks:
+        found = "; ".join(f"{leak.correction} in {leak.file} ('{leak.words}')" for leak in report.leaks[:10])
+        raise PluginError(f"{report.summary()}: withheld text found, files removed: {found}")
+    log.info(report.summary())
+
+
+def _output_roots(config) -> list[Path]:
+    roots = [Path(config.site_dir)]
+    if os.environ.get("PDF_OUTPUT_DIR"):
+        roots.append(Path(os.environ["PDF_OUTPUT_DIR"]))
+    return roots
+
+
+def _fingerprints():
+    catalogue = AUDIT["catalogue"]
+    withheld = [
+        Withheld(f"correction {correction.number} '{correction.source.identifier}'", source.body)
+        for correction, copies in catalogue.withheld()
+        for source in copies
+    ]
+    return fingerprints(withheld, [public for _, public, _ in catalogue.split_sources(AUDIT["docs_dir"])])

@@ -1,7 +1,8 @@
 """`make corrections`: print every correction of the course and whether this build would release it.
 
 Usage: .venv/bin/python hooks/corrections_status.py [--config-file mkdocs.yml]
-The mode comes from CORRECTIONS or mkdocs.yml, the date is today's, exactly as in a build.
+The mode comes from CORRECTIONS or mkdocs.yml, the date is the build day (SOURCE_DATE_EPOCH or today,
+Paris time), exactly as in a build. A translated page's corrections get one row per language.
 """
 
 from __future__ import annotations
@@ -9,63 +10,70 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import os
 import sys
 
 from mkdocs.config import load_config
 from mkdocs.exceptions import ConfigurationError
 
 from course.chapters import ChapterError
-from course.corrections import CorrectionError, resolve_mode
-from course.site import DEFAULT_LANGUAGE, correction_catalogue, docs_dir_label
+from course.corrections import CorrectionError
+from course.settings import CorrectionSettings, correction_settings, keep_impossible_dates_as_text
+from course.site import DEFAULT_LANGUAGE, build_languages, correction_catalogue, docs_dir_label
 
-COLUMNS = ("number", "identifier", "page", "title", "status", "why")
+COLUMNS = ("number", "identifier", "language", "page", "title", "status", "why")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config-file", default="mkdocs.yml")
-    parser.add_argument("--date", type=dt.date.fromisoformat, default=dt.date.today(),
-                        help="evaluate release dates as of this day (YYYY-MM-DD)")
+    parser.add_argument("--date", type=dt.date.fromisoformat, default=None,
+                        help="evaluate release dates as of this day (YYYY-MM-DD); default: the build day")
     arguments = parser.parse_args(argv)
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    keep_impossible_dates_as_text()
     try:
-        rows, mode = status_rows(arguments.config_file, arguments.date)
+        rows, settings = status_rows(arguments.config_file, arguments.date)
     except (CorrectionError, ChapterError, ConfigurationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"mode: {mode}, date: {arguments.date.isoformat()}")
+    print(f"mode: {settings.mode}, date: {settings.today.isoformat()}")
     print(format_table(rows))
-    released = sum(row["status"] == "released" for row in rows)
-    print(f"{released} of {len(rows)} corrections released")
+    numbers = {row["number"] for row in rows}
+    released = len({row["number"] for row in rows if row["status"] == "released"})
+    print(f"{released} of {len(numbers)} corrections released")
     return 0
 
 
-def status_rows(config_file: str, today: dt.date) -> tuple[list[dict], str]:
+def status_rows(config_file: str, today: dt.date | None) -> tuple[list[dict], CorrectionSettings]:
     config = load_config(config_file)
-    settings = config.extra.get("corrections") or {}
-    mode = resolve_mode(os.environ.get("CORRECTIONS"), settings.get("mode"))
+    settings = correction_settings(config.extra, today=today)
     catalogue = correction_catalogue(
         nav=config.nav,
         docs_dir=config.docs_dir,
         docs_label=docs_dir_label(config),
-        language=DEFAULT_LANGUAGE,
-        release=settings.get("release"),
-        mode=mode,
-        today=today,
+        languages=build_languages(config),
+        settings=settings,
     )
+    languages = sorted({language for _, language in catalogue.translations})
     rows = []
     for page, corrections in catalogue.numbered.items():
-        for correction, decision in zip(corrections, catalogue.decisions[page], strict=True):
-            rows.append({
-                "number": correction.number,
-                "identifier": correction.source.identifier,
-                "page": correction.source.location,
-                "title": correction.source.title or "",
-                "status": "released" if decision.present else "hidden",
-                "why": decision.reason,
-            })
-    return rows, mode
+        for rank, (correction, decision) in enumerate(zip(corrections, catalogue.decisions[page], strict=True)):
+            copies = [(DEFAULT_LANGUAGE, correction.source)] + [
+                (language, catalogue.translations[(page, language)][rank])
+                for language in languages
+                if (page, language) in catalogue.translations
+            ]
+            for language, source in copies:
+                rows.append({
+                    "number": correction.number,
+                    "identifier": correction.source.identifier,
+                    "language": language,
+                    "page": source.location,
+                    "title": source.title or "",
+                    "status": "released" if decision.present else "hidden",
+                    "why": decision.reason,
+                })
+    return rows, settings
 
 
 def format_table(rows: list[dict]) -> str:

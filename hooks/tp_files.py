@@ -4,18 +4,17 @@ packed and linked only when that correction is released."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 from course.chapters import ChapterError
-from course.corrections import CorrectionError, resolve_mode
+from course.corrections import CorrectionError
 from course.files import write_atomically
 from course.pdf_site import pdf_href
-from course.site import DEFAULT_LANGUAGE, correction_catalogue, docs_dir_label
+from course.settings import correction_settings
+from course.site import DEFAULT_LANGUAGE, build_languages, correction_catalogue, docs_dir_label
 from course.tp_files import (
     SETTINGS_KEY,
     TP_FOLDER,
@@ -57,17 +56,15 @@ def on_config(config, **_):
 
 def on_nav(nav, *, config, **_):
     language = config.theme.get("language", DEFAULT_LANGUAGE)
-    settings = config.extra.get("corrections") or {}
-    today = dt.date.today()
     try:
-        mode = resolve_mode(os.environ.get("CORRECTIONS"), settings.get("mode"))
+        settings = correction_settings(config.extra)  # the corrections hook's settings, read the same way
         catalogue = correction_catalogue(
-            nav=config.nav, docs_dir=config.docs_dir, docs_label=STATE["docs_label"], language=language,
-            release=settings.get("release"), mode=mode, today=today,
+            nav=config.nav, docs_dir=config.docs_dir, docs_label=STATE["docs_label"],
+            languages=build_languages(config), settings=settings,
         )
         availability = {
             folder: answer_availability(
-                catalogue, identifier, release=settings.get("release"), mode=mode, today=today,
+                catalogue, identifier, release=settings.release, mode=settings.mode, today=settings.today,
                 key=f"{SETTINGS_KEY}.{folder}.answers",
             )
             for folder, identifier in STATE["answers"].items()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -18,8 +17,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import ConfigurationError
 
 from course.chapters import ChapterError
-from course.corrections import CorrectionError, resolve_mode
-from course.site import DEFAULT_LANGUAGE, correction_catalogue, docs_dir_label
+from course.corrections import CorrectionError
+from course.settings import correction_settings, keep_impossible_dates_as_text
+from course.site import build_languages, correction_catalogue, docs_dir_label
 from course.tp_files import SETTINGS_KEY, TP_FOLDER, TpFilesError, answer_availability, list_folders, parse_settings
 
 COLUMNS = ("folder", "answers", "correction", "status", "why")
@@ -28,10 +28,11 @@ COLUMNS = ("folder", "answers", "correction", "status", "why")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config-file", default="mkdocs.yml")
-    parser.add_argument("--date", type=dt.date.fromisoformat, default=dt.date.today(),
-                        help="evaluate release dates as of this day (YYYY-MM-DD)")
+    parser.add_argument("--date", type=dt.date.fromisoformat, default=None,
+                        help="evaluate release dates as of this day (YYYY-MM-DD); default: the build day")
     arguments = parser.parse_args(argv)
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    keep_impossible_dates_as_text()
     try:
         rows = folder_rows(arguments.config_file, arguments.date)
     except (CorrectionError, ChapterError, ConfigurationError, TpFilesError) as error:
@@ -49,19 +50,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def folder_rows(config_file: str, today: dt.date) -> list[dict]:
+def folder_rows(config_file: str, today: dt.date | None) -> list[dict]:
     config = load_config(config_file)
-    settings = config.extra.get("corrections") or {}
-    mode = resolve_mode(os.environ.get("CORRECTIONS"), settings.get("mode"))
+    settings = correction_settings(config.extra, today=today)
     answers = parse_settings(config.extra.get("tp_files"), folders=list_folders(Path(config.docs_dir) / TP_FOLDER))
     catalogue = correction_catalogue(
-        nav=config.nav, docs_dir=config.docs_dir, docs_label=docs_dir_label(config), language=DEFAULT_LANGUAGE,
-        release=settings.get("release"), mode=mode, today=today,
+        nav=config.nav, docs_dir=config.docs_dir, docs_label=docs_dir_label(config),
+        languages=build_languages(config), settings=settings,
     )
     rows = []
     for folder, identifier in answers.items():
-        availability = answer_availability(catalogue, identifier, release=settings.get("release"), mode=mode,
-                                           today=today, key=f"{SETTINGS_KEY}.{folder}.answers")
+        availability = answer_availability(catalogue, identifier, release=settings.release, mode=settings.mode,
+                                           today=settings.today, key=f"{SETTINGS_KEY}.{folder}.answers")
         rows.append({
             "folder": f"docs/{TP_FOLDER}/{folder}",
             "answers": identifier,

@@ -34,7 +34,8 @@ class Build:
 def run_mkdocs_build(config: Path, site: Path, env: dict | None = None) -> Build:
     # The caller's CORRECTIONS never leaks in: each build says its mode or takes mkdocs.yml's.
     inherited = {key: value for key, value in os.environ.items() if key != "CORRECTIONS"}
-    full_env = {**inherited, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    # As `make`: the hooks' folder is on the path, so mkdocs.yml can list the `course.withhold` extension.
+    full_env = {**inherited, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks"), **(env or {})}
     result = subprocess.run(
         [*MKDOCS, "build", "--strict", "--config-file", str(config), "--site-dir", str(site)],
         capture_output=True,
@@ -66,10 +67,15 @@ def make_fixture_site(
     *,
     release: list | None = None,
     tp_files: dict | None = None,
+    hooks: list[Path] | None = None,
+    files: dict[str, bytes] | None = None,
+    extra: dict | None = None,
 ) -> Path:
     """Write a small site that inherits the real mkdocs.yml, with its own pages and nav.
 
     `pages` may hold TP files too (`tp/<folder>/...`); `tp_files` replaces `extra.tp_files`.
+    `hooks` replaces the real hook list (in that order), `files` adds other files to docs/,
+    `extra` replaces the `extra` mapping (default: the release list and `tp_files`).
     """
     docs = root / "docs"
     for asset in ("stylesheets", "javascripts", "images"):
@@ -78,6 +84,10 @@ def make_fixture_site(
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    for path, data in (files or {}).items():
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     # The real extra.tp_files names the real folders: a middle file drops it (MkDocs merges
     # mappings along INHERIT, so only a non-mapping value can replace one).
     base = root / "course-base.yml"
@@ -86,15 +96,15 @@ def make_fixture_site(
         "INHERIT": str(base),
         "docs_dir": "docs",
         "theme": {"name": "material", "custom_dir": str(ROOT / "overrides")},
-        "hooks": [str(path) for path in _real_hooks()],
+        "hooks": [str(path) for path in (real_hooks() if hooks is None else hooks)],
         "watch": [str(ROOT / "overrides")],
         "nav": nav,
-        "extra": {"corrections": {"release": release or []}, "tp_files": tp_files or {}},
+        "extra": {"corrections": {"release": release or []}, "tp_files": tp_files or {}} if extra is None else extra,
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return root / "mkdocs.yml"
 
 
-def _real_hooks() -> list[Path]:
+def real_hooks() -> list[Path]:
     config = read_mkdocs_yaml((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     return [ROOT / hook for hook in config["hooks"]]

@@ -20,6 +20,7 @@ from course.corrections import (
     parse_release_rules,
     scan_corrections,
 )
+from course.withhold import CHANNEL, PageRelease
 
 OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
 TODAY = dt.date(2026, 11, 25)
@@ -53,10 +54,16 @@ PAGE = textwrap.dedent(
 )
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, released=frozenset(), announce=True) -> str:
+    """Render as MkDocs does, `course.withhold` first; `released` are the ranks the hooks would announce."""
+    if announce:
+        CHANNEL.announce(PageRelease(page="03-x/tp.md", released_ranks=frozenset(released)))
     return markdown.markdown(
         text,
-        extensions=["admonition", "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed"],
+        extensions=[
+            "course.withhold", "abbr", "admonition", "attr_list", "footnotes", "md_in_html", "toc",
+            "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed",
+        ],
         extension_configs={"pymdownx.tabbed": {"alternate_style": True}},
     )
 
@@ -113,7 +120,7 @@ def test_always_open_admonition_correction_is_refused():
     "header", ['??? success "Correction"', '???+ note "Réponse"', '!!! tip "Solution de l\'exercice"']
 )
 def test_an_answer_written_as_another_block_is_refused(header):
-    with pytest.raises(CorrectionError, match=r"p\.md:1: this block is titled like an answer"):
+    with pytest.raises(CorrectionError, match=r"p\.md:1: .* looks like an answer but is not a correction"):
         scan_corrections(f"{header}\n    Answer.\n", page="p.md")
 
 
@@ -218,8 +225,9 @@ def apply(mode: str, release=(), lang="fr") -> str:
     numbered = numbered_page()
     corrections = numbered["03-x/tp.md"]
     decisions = [decide(c, mode=mode, rules=rules(list(release)), today=TODAY) for c in corrections]
+    released = {c.source.rank_in_page for c, d in zip(corrections, decisions, strict=True) if d.present}
     return apply_corrections(
-        render_markdown(PAGE),
+        render_markdown(PAGE, released),
         page="03-x/tp.md",
         corrections=corrections,
         decisions=decisions,

@@ -27,7 +27,7 @@ PAGES = {
 
         ## 1. Première question
 
-        ??? correction
+        ??? correction premiere
             Il faut lancer `{SENTINELS["chapter1-first"]}`.
 
             ### Une section de la correction
@@ -49,7 +49,7 @@ PAGES = {
 
         ## 1. First question
 
-        ??? correction
+        ??? correction premiere
             Run `{SENTINELS["translated"]}`.
 
         ## 2. Second question
@@ -177,11 +177,17 @@ def test_make_corrections_prints_every_correction_and_why(tmp_path):
     config = make_fixture_site(tmp_path, PAGES, NAV, release=release)
     result = run_status(config, "--date", "2026-11-25")
     assert result.returncode == 0, result.stderr
-    rows = {line.split()[0]: line for line in result.stdout.splitlines() if re.match(r"\d+\.\d+ ", line)}
-    assert set(rows) == {"1.1", "1.2", "2.1"}
-    assert "01-bases/tp-a#1" in rows["1.1"] and "hidden" in rows["1.1"] and "not in the release list" in rows["1.1"]
-    assert "deuxieme" in rows["1.2"] and "released" in rows["1.2"] and "docs/01-bases/tp-a.md:" in rows["1.2"]
-    assert "scheduled by chapter 2 from 2026-12-01" in rows["2.1"]
+    rows = {
+        tuple(line.split()[::2][:2]): line for line in result.stdout.splitlines() if re.match(r"\d+\.\d+ ", line)
+    }
+    assert set(rows) == {("1.1", "fr"), ("1.1", "en"), ("1.2", "fr"), ("1.2", "en"), ("2.1", "fr")}
+    assert "premiere" in rows["1.1", "fr"] and "hidden" in rows["1.1", "fr"]
+    assert "not in the release list" in rows["1.1", "fr"]
+    assert "docs/01-bases/tp-a.en.md:5" in rows["1.1", "en"] and "hidden" in rows["1.1", "en"]
+    assert "deuxieme" in rows["1.2", "fr"] and "released" in rows["1.2", "fr"]
+    assert "docs/01-bases/tp-a.md:" in rows["1.2", "fr"]
+    assert "Answer" in rows["1.2", "en"] and "released by id deuxieme" in rows["1.2", "en"]
+    assert "scheduled by chapter 2 from 2026-12-01" in rows["2.1", "fr"]
     assert "1 of 3 corrections released" in result.stdout
     later = run_status(config, "--date", "2026-12-01")
     assert "2 of 3 corrections released" in later.stdout

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from course.settings import CorrectionSettings
 from course.site import correction_catalogue
 from course.tp_files import (
     TpFilesError,
@@ -170,8 +171,8 @@ def catalogue(tmp_path, release, mode="release", today=dt.date(2026, 12, 1)):
     (docs / "03-objets" / "tp.md").write_text(
         '# TP\n\n??? correction demo-final "Manifestes complets"\n    La réponse.\n'
     )
-    built = correction_catalogue(nav=nav, docs_dir=str(docs), docs_label="docs", language="fr",
-                                 release=release, mode=mode, today=today)
+    built = correction_catalogue(nav=nav, docs_dir=str(docs), docs_label="docs",
+                                 settings=CorrectionSettings(mode=mode, release=release, today=today))
     return answer_availability(built, "demo-final", release=release, mode=mode, today=today)
 
 
@@ -197,8 +198,10 @@ def test_an_unknown_correction_identifier_is_refused(tmp_path):
         docs = tmp_path / "docs"
         (docs / "00-z").mkdir(parents=True)
         (docs / "00-z" / "a.md").write_text("# Accueil\n")
-        built = correction_catalogue(nav=[{"Accueil": ["00-z/a.md"]}], docs_dir=str(docs), docs_label="docs",
-                                     language="fr", release=[], mode="release", today=dt.date(2026, 12, 1))
+        built = correction_catalogue(
+            nav=[{"Accueil": ["00-z/a.md"]}], docs_dir=str(docs), docs_label="docs",
+            settings=CorrectionSettings(mode="release", release=[], today=dt.date(2026, 12, 1)),
+        )
         answer_availability(built, "demo-final", release=[], mode="release", today=dt.date(2026, 12, 1))
 
 

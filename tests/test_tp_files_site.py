@@ -54,14 +54,14 @@ NAV = [
 ]
 
 
-def build(tmp_path: Path, *, release=None, page=TP_PAGE):
+def build(tmp_path: Path, *, release=None, page=TP_PAGE, page_en=TP_PAGE_EN):
     pages = {
         "index.md": "# Accueil\n",
         "00-accueil/a.md": "# A\n",
         "01-un/a.md": "# Un\n",
         "02-deux/a.md": "# Deux\n",
         "03-objets/tp.md": page,
-        "03-objets/tp.en.md": TP_PAGE_EN,
+        "03-objets/tp.en.md": page_en,
         **FILES,
     }
     config = make_fixture_site(tmp_path, pages, NAV, release=release,
@@ -126,7 +126,8 @@ def test_a_withheld_folder_is_neither_packed_nor_linked_until_its_correction_is_
 
 
 def test_a_bad_answers_identifier_fails_the_build_naming_its_key(tmp_path):
-    result = build(tmp_path, page="# TP\n\nPas de correction.\n")
+    # Both languages without it: a translation holds its page's corrections (issue 9).
+    result = build(tmp_path, page="# TP\n\nPas de correction.\n", page_en="# Lab\n\nNo solution.\n")
     assert result.returncode != 0
     assert "extra.tp_files.demo-final.answers: no correction has the identifier 'demo-final'" in result.output
 

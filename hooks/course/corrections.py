@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from course.chapters import Chapter
 from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
-from course.markdown import lines_in_code
+from course.markdown import fenced_blocks, lines_in_code
 
 MODES = ("hide", "release", "show")
 DEFAULT_MODE = "release"
@@ -32,7 +32,7 @@ class CorrectionError(ValueError):
 
 @dataclass(frozen=True)
 class CorrectionSource:
-    """A correction as written in a Markdown file."""
+    """A correction as written in a Markdown file: its header and the lines of its body."""
 
     page: str  # page path relative to docs/ (the French page a translation belongs to)
     file: str  # the Markdown file it was read from (a translation's own file)
@@ -41,6 +41,8 @@ class CorrectionSource:
     explicit_id: str | None
     title: str | None
     opened: bool
+    last_line: int = 0  # 1-based line of the last non-blank line of the body
+    body: str = ""  # the body's Markdown, its indentation removed
 
     @property
     def identifier(self) -> str:
@@ -51,42 +53,58 @@ class CorrectionSource:
         return f"{self.file}:{self.line}"
 
 
-# An answer written as another kind of block would never be hidden: refuse it.
-_LOOKALIKE = re.compile(
-    r"^[ ]*(?:\?\?\?\+?|!!!)[ ]+(?!correction\b)[\w-]+(?:[ ]+[\w-]+)*[ ]+"
-    r"\"(?:Correction|Corrigé|Réponse|Solution|Answer)\b",
-    re.IGNORECASE,
+TAB_LENGTH = 4  # Python-Markdown's, used by MkDocs
+ANSWER_WORDS = ("correction", "corrigé", "corrige", "réponse", "reponse", "solution", "answer")
+_ANSWER_CLASS = re.compile(r"^(?:" + "|".join(ANSWER_WORDS) + r")", re.IGNORECASE)  # corrections, correction-tp
+_ANSWER_TITLE = re.compile(r"^(?:" + "|".join(ANSWER_WORDS) + r")\b", re.IGNORECASE)  # not "Solutions de…"
+# Every header Python-Markdown's admonition and pymdownx.details accept (the space after the
+# marker is optional there), so that no spelling of a block escapes the checks below.
+_BLOCK_HEADER = re.compile(
+    r"^(?P<indent>[ ]*)(?P<marker>\?\?\?\+?|!!!)[ ]?"
+    r"(?:(?P<words>[\w-]+(?:[ ]+[\w-]+)*?)?(?:[ ]+\"(?P<title>.*?)\")|(?P<bare>[\w-]+(?:[ ]+[\w-]+)*?))[ ]*$"
 )
-_HEADER = re.compile(
-    r"^(?P<indent>[ ]*)(?P<marker>\?\?\?\+?|!!!)[ ]+correction"
-    r"(?:[ ]+(?P<ident>[\w-]+))?(?:[ ]+\"(?P<title>[^\"]*)\")?[ ]*$"
+_CORRECTION_HEADER = re.compile(
+    r"^(?P<indent>[ ]*)(?P<marker>\?\?\?\+?|!!!) correction"
+    r"(?: (?P<ident>[a-z0-9][a-z0-9_-]*))?(?: \"(?P<title>[^\"]*)\")?[ ]*$"
 )
+_TAB_HEADER = re.compile(r"^[ ]*===\+?[ ]+\"(?P<title>[^\"]*)\"")
+_RAW_DETAILS = re.compile(r"<details\b[^>]*\bclass\s*=\s*[\"'][^\"']*\bcorrection", re.IGNORECASE)
+_RAW_SUMMARY = re.compile(
+    r"<summary\b[^>]*>\s*(?:<[^>]+>\s*)*(?P<title>[^<]*)", re.IGNORECASE
+)
+CORRECTION_FORMS = "'??? correction', '??? correction \"Titre\"' or '??? correction <identifiant> \"Titre\"'"
+
+
+def normalize_source(markdown: str) -> list[str]:
+    """The page's lines as Python-Markdown sees them: newlines unified, tabs expanded."""
+    text = markdown.replace("\r\n", "\n").replace("\r", "\n").expandtabs(TAB_LENGTH)
+    return [line if line.strip() else "" for line in text.split("\n")]
 
 
 def scan_corrections(markdown: str, *, page: str, file: str | None = None) -> list[CorrectionSource]:
     """Return the corrections of a page in order, or raise CorrectionError at the faulty line.
 
+    The body of a correction is every line after its header that is blank or
+    indented 4 spaces more than the header, up to the first line that is not.
+    That line must leave no doubt that the correction has ended, for Markdown
+    as well as for us: it is refused when it is indented less than the body but
+    more than the header, when it follows the body without a blank line (a
+    "lazy" line), or when it falls inside a code block opened in the body.
     `file` is the path of the Markdown read when it is a translation of `page`.
     """
     file = file or page
-    lines = markdown.splitlines()
-    code = lines_in_code(markdown)
+    lines = normalize_source(markdown)
+    code = lines_in_code("\n".join(lines))
+    blocks = list(fenced_blocks("\n".join(lines)))
     found: list[CorrectionSource] = []
-    open_indent: int | None = None  # indentation of the correction whose body we are in
+    body_end = -1  # index of the last line of the correction whose body we are in
     for index, line in enumerate(lines):
         number = index + 1
-        indent = len(line) - len(line.lstrip(" "))
-        if number in code or not line.strip():
+        if number in code or not line:
             continue
-        if open_indent is not None and indent <= open_indent:
-            open_indent = None
         where = f"{file}:{number}"
-        if _LOOKALIKE.match(line):
-            raise CorrectionError(
-                f"{where}: this block is titled like an answer but is not a correction, so it "
-                "would never be hidden; write it '??? correction \"Titre\"'"
-            )
-        match = _HEADER.match(line)
+        _refuse_lookalike(line, where)
+        match = _CORRECTION_HEADER.match(line)
         if match is None:
             continue
         if match.group("marker") == "!!!":
@@ -94,13 +112,11 @@ def scan_corrections(markdown: str, *, page: str, file: str | None = None) -> li
                 f"{where}: '!!! correction' is always visible; write '??? correction' "
                 "so the build can hide it until it is released"
             )
-        if open_indent is not None:
+        if index <= body_end:
             raise CorrectionError(f"{where}: a correction cannot be inside another correction")
-        if not _has_indented_body(lines, index, indent):
-            raise CorrectionError(
-                f"{where}: correction has no content; indent its body by 4 spaces under the header"
-            )
-        open_indent = indent
+        indent = len(match.group("indent"))
+        body_end = _body_end(lines, index, indent, where=where, file=file, blocks=blocks)
+        body = [line[indent + TAB_LENGTH :] for line in lines[index + 1 : body_end + 1]]
         found.append(
             CorrectionSource(
                 page=page,
@@ -110,16 +126,82 @@ def scan_corrections(markdown: str, *, page: str, file: str | None = None) -> li
                 explicit_id=match.group("ident"),
                 title=match.group("title") or None,
                 opened=match.group("marker") == "???+",
+                last_line=body_end + 1,
+                body="\n".join(body) + "\n",
             )
         )
     return found
 
 
-def _has_indented_body(lines: list[str], header_index: int, header_indent: int) -> bool:
-    for line in lines[header_index + 1 :]:
-        if line.strip():
-            return len(line) - len(line.lstrip(" ")) >= header_indent + 4
-    return False
+def _refuse_lookalike(line: str, where: str) -> None:
+    """An answer written as anything but a correction would never be hidden: stop the build."""
+    block = _BLOCK_HEADER.match(line)
+    if block and not _CORRECTION_HEADER.match(line):
+        words = (block.group("words") or block.group("bare") or "").split()
+        title = block.group("title") or ""
+        if any(_ANSWER_CLASS.match(word) for word in words) or _ANSWER_TITLE.match(title.strip()):
+            raise CorrectionError(
+                f"{where}: '{line.strip()}' looks like an answer but is not a correction, so it would "
+                f"never be hidden; write it {CORRECTION_FORMS} (lower case, one space, the identifier "
+                "in lower-case letters, digits and dashes)"
+            )
+        return
+    tab = _TAB_HEADER.match(line)
+    if tab and _ANSWER_TITLE.match(tab.group("title").strip()):
+        raise CorrectionError(
+            f"{where}: a content tab titled '{tab.group('title')}' would never be hidden; "
+            f"put the answer in a correction: {CORRECTION_FORMS}"
+        )
+    summary = _RAW_SUMMARY.search(line)
+    if _RAW_DETAILS.search(line) or (summary and _ANSWER_TITLE.match(summary.group("title").strip())):
+        raise CorrectionError(
+            f"{where}: a raw <details> holding an answer would never be hidden; "
+            f"write it {CORRECTION_FORMS}"
+        )
+
+
+def _body_end(lines: list[str], header: int, indent: int, *, where: str, file: str, blocks) -> int:
+    """Index of the last non-blank line of a correction's body; raise if its end is ambiguous."""
+    body_indent = indent + TAB_LENGTH
+    last = header
+    index = header + 1
+    while index < len(lines):
+        line = lines[index]
+        if line and len(line) - len(line.lstrip(" ")) < body_indent:
+            break
+        if line:
+            last = index
+        index += 1
+    if last == header:
+        raise CorrectionError(
+            f"{where}: correction has no content; indent its body by {body_indent} spaces under the header"
+        )
+    if index < len(lines):
+        stopper = lines[index]
+        spaces = len(stopper) - len(stopper.lstrip(" "))
+        stop_where = f"{file}:{index + 1}"
+        if spaces > indent:
+            raise CorrectionError(
+                f"{stop_where}: this line ends the correction of line {where.rsplit(':', 1)[1]} early: it is "
+                f"indented {spaces} spaces and the body {body_indent}; indent it by {body_indent} spaces "
+                "(inside code blocks too), or by at most "
+                f"{indent} after a blank line if it is not part of the answer"
+            )
+        if lines[index - 1]:
+            raise CorrectionError(
+                f"{stop_where}: this line ends the correction of line {where.rsplit(':', 1)[1]} early: it "
+                f"follows the body without a blank line, so Markdown may read it as part of the answer; "
+                f"indent it by {body_indent} spaces if it belongs to the answer, otherwise leave a blank line "
+                "before it"
+            )
+    for block in blocks:
+        if header + 1 < block.first_line <= last + 1 < block.last_line:
+            raise CorrectionError(
+                f"{file}:{block.first_line}: the code block opened in the correction of line "
+                f"{where.rsplit(':', 1)[1]} closes at line {block.last_line}, outside its body "
+                f"(line {index + 1} ends the body); indent every line of the block by {body_indent} spaces"
+            )
+    return last
 
 
 # --- Numbering -----------------------------------------------------------------------------------
@@ -240,10 +322,12 @@ def _parse_date(value: object, *, key: str) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise CorrectionError(f"{key}: '{value}' is not a date written YYYY-MM-DD") from None
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        why = f" ({error})" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else ""
+        raise CorrectionError(f"{key}: '{value}' is not a date written YYYY-MM-DD{why}") from None
 
 
 def decide(
@@ -294,6 +378,9 @@ class RenderedCorrection:
 Renderer = Callable[[RenderedCorrection], str]
 
 
+WITHHELD_CLASS = "correction-withheld"  # the notice course.withhold leaves in the Markdown's place
+
+
 def apply_corrections(
     fragment: str,
     *,
@@ -301,18 +388,22 @@ def apply_corrections(
     corrections: list[NumberedCorrection],
     decisions: list[Decision],
     render: Renderer,
+    written: list[CorrectionSource] | None = None,
 ) -> str:
-    """Replace each `<details class="correction">` by the template's rendering.
+    """Number every correction the Markdown rendered, through the template.
 
-    A withheld correction is rendered without its body, so its content is gone
-    from the page before the search plugin or the PDF hook sees it.
+    A released correction arrives as `<details class="correction">` and keeps its
+    body; a withheld one arrives as the notice course.withhold put in its place,
+    its body never rendered. `written` are the corrections as written in the file
+    rendered (a translation's titles), rank for rank with `corrections`.
     """
     if not corrections and CORRECTION_CLASS not in fragment:
         return fragment  # most pages: nothing to parse
+    written = written or [c.source for c in corrections]
     root = parse_fragment(fragment)
     elements = [
         element
-        for element in root.iter("details")
+        for element in root.iter("details", "div")
         if CORRECTION_CLASS in (element.get("class") or "").split()
     ]
     if len(elements) != len(corrections):
@@ -320,15 +411,22 @@ def apply_corrections(
             f"{page}: {len(corrections)} correction header(s) in the Markdown but "
             f"{len(elements)} rendered; check the indentation of each '??? correction'"
         )
-    for element, correction, decision in zip(elements, corrections, decisions, strict=True):
+    for element, correction, decision, source in zip(elements, corrections, decisions, written, strict=True):
+        is_notice = WITHHELD_CLASS in (element.get("class") or "").split()
+        if decision.present == is_notice:
+            raise CorrectionError(
+                f"{source.location}: the correction is {'released' if decision.present else 'withheld'} but "
+                f"the Markdown rendered it {'withheld' if is_notice else 'in full'}; list 'course.withhold' "
+                "first under markdown_extensions in mkdocs.yml and keep hooks/corrections.py under hooks:"
+            )
         body = _inner_html_without_summary(element) if decision.present else ""
         rendered = render(
             RenderedCorrection(
                 number=correction.number,
                 anchor=correction.anchor,
                 identifier=correction.source.identifier,
-                title=correction.source.title,
-                opened=correction.source.opened,
+                title=source.title,
+                opened=source.opened,
                 present=decision.present,
                 body=body,
             )

@@ -3,9 +3,11 @@ pymdownx.superfences finds them (also when indented in admonitions and content t
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,6 @@ def _dedent(line: str, width: int) -> str:
     return line[min(spaces, width) :]
 
 
-
-
 def lines_in_code(markdown: str) -> set[int]:
     """1-based numbers of the lines that belong to a fenced block, fences included."""
     return {
@@ -95,3 +95,30 @@ def block_marker(title: str) -> str | None:
     if any(word in lowered for word in FRAGMENT_WORDS):
         return "fragments"
     return None
+
+
+_INLINE_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)")
+_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:[ ]*<?(?P<target>[^\s>]+)", re.MULTILINE)
+_HTML_ATTRIBUTE = re.compile(r"\b(?:src|href|data|poster)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re.IGNORECASE)
+
+
+def referenced_files(markdown: str, *, page: str) -> set[str]:
+    """Local files a page's Markdown links to or embeds, as paths relative to docs/.
+
+    Links, images, reference definitions and HTML `src`/`href`/`data` attributes;
+    URLs with a scheme or pointing outside docs/ are not files of the site.
+    """
+    found = set()
+    directory = posixpath.dirname(page)
+    for pattern in (_INLINE_LINK, _REFERENCE, _HTML_ATTRIBUTE):
+        for match in pattern.finditer(markdown):
+            target = match.group("target").strip()
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            path = unquote(parts.path)
+            joined = path.lstrip("/") if path.startswith("/") else posixpath.join(directory, path)
+            normal = posixpath.normpath(joined)
+            if not normal.startswith("../") and normal != "..":
+                found.add(normal)
+    return found

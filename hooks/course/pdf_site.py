@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 from pygments.formatters import HtmlFormatter
 
 from course.files import write_atomically
+from course.settings import build_day as settings_build_day
 
 COURSE_PDF_STEM = "formation-kubernetes"
 PRINT_STYLESHEET = "stylesheets/pdf.css"
@@ -72,10 +73,13 @@ def document_title(site_name: str, chapters: list[tuple[int, str]]) -> str:
 
 
 def build_day(environ=os.environ) -> dt.datetime:
-    """The day of the build (SOURCE_DATE_EPOCH if set), at midnight UTC: same bytes all day."""
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    """The build day (course.settings.build_day: SOURCE_DATE_EPOCH or today, Paris time) at midnight UTC."""
+    return midnight_utc(settings_build_day(environ))
+
+
+def midnight_utc(day: dt.date) -> dt.datetime:
+    """The timestamp of a day's attachments and metadata: the same bytes all day."""
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
 
 
 EDITION_NAMES = {

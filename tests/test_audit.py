@@ -1,0 +1,83 @@
+"""The post-build audit finds the text of a withheld correction in any output, however it is encoded."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zipfile
+
+from course.audit import Withheld, audit_outputs, fingerprints, words
+
+BODY = (
+    "Lancez `kubectl scale deployment frontend --replicas=5` puis vérifiez.\n"
+    "```yaml\nkind: Deployment\n```\n"
+    "L'ordonnanceur place les trois nouveaux Pods sur le nœud le moins chargé.\n"
+)
+PUBLIC = "Vous devez voir : kind: Deployment.\nLancez `kubectl scale deployment frontend --replicas=5` puis vérifiez.\n"
+
+
+def prints():
+    return fingerprints([Withheld("correction 3.2 'mise-a-l-echelle'", BODY)], [PUBLIC])
+
+
+def test_lines_the_public_text_also_has_are_not_fingerprints():
+    found = prints()
+    assert found.corrections == 1 and found.blind == []
+    runs = set(found.by_run)
+    assert tuple(words("place les trois nouveaux Pods sur le nœud")) in runs
+    assert not any("replicas" in run for run in runs)  # that command is in the public text too
+
+
+def test_a_correction_with_nothing_distinctive_is_reported_blind():
+    found = fingerprints([Withheld("correction 1.1 'x'", "kind: Deployment\n")], [])
+    assert found.blind == ["correction 1.1 'x'"] and not found.by_run
+
+
+def test_a_clean_site_passes_and_counts_its_files(tmp_path):
+    (tmp_path / "index.html").write_text("<p>Correction disponible après le TP.</p>")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    report = audit_outputs([tmp_path], prints())
+    assert report.leaks == [] and report.files == 2
+    assert report.summary() == "audit: 1 corrections withheld, 0 found in 2 files"
+
+
+def test_a_leak_is_found_through_markup_entities_and_typography(tmp_path):
+    html = "<p>L&rsquo;ordonnanceur place <em>les\ntrois</em> nouveaux&nbsp;Pods sur le n\u0153ud</p>"
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page" / "index.html").write_text(html)
+    report = audit_outputs([tmp_path], prints())
+    assert [(leak.correction, leak.file.name) for leak in report.leaks] == [
+        ("correction 3.2 'mise-a-l-echelle'", "index.html")
+    ]
+
+
+def test_leaks_in_the_search_index_archives_and_gzip_are_found(tmp_path):
+    text = "L'ordonnanceur place les trois nouveaux Pods sur le nœud le moins chargé."
+    (tmp_path / "search_index.json").write_text(json.dumps({"docs": [{"text": f"<p>{text}</p>"}]}))
+    with zipfile.ZipFile(tmp_path / "tp.zip", "w") as archive:
+        archive.writestr("k8s/notes.txt", text)
+    (tmp_path / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode()))
+    report = audit_outputs([tmp_path], prints())
+    assert sorted(leak.file.name for leak in report.leaks) == ["search_index.json", "sitemap.xml.gz", "tp.zip"]
+    assert report.summary() == "audit: 1 corrections withheld, 3 found in 3 files"
+
+
+def test_a_leak_in_a_pdf_text_or_attachment_is_found(tmp_path):
+    import datetime as dt
+
+    from course.pdf_render import render_pdf
+
+    text = "L'ordonnanceur place les trois nouveaux Pods sur le nœud le moins chargé."
+    for name, html, attachments in [("text", f"<p>{text}</p>", []), ("attached", "<p>Rien.</p>", [("a.txt", text)])]:
+        render_pdf(
+            f"<html lang=\"fr\"><body>{html}</body></html>", target=tmp_path / "pdf" / f"{name}.pdf", base_dir=tmp_path,
+            embedded_files=set(), attachments=attachments, cache_dir=tmp_path / "cache", refused_roots=[],
+            timestamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        )
+    report = audit_outputs([tmp_path / "pdf"], prints())
+    assert sorted(leak.file.name for leak in report.leaks) == ["attached.pdf", "text.pdf"]
+
+
+def test_lines_of_numbers_are_no_fingerprint():
+    found = fingerprints([Withheld("correction 2.3 'x'", "    IP:                       10.96.183.20\n")], [])
+    assert found.by_run == {} and found.blind == ["correction 2.3 'x'"]
