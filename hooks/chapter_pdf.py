@@ -95,15 +95,24 @@ def on_page_content(html, *, page, config, **_):
         }
     if PDF_LIST_MARKER in html:
         STATE["home_page"] = (Path(page.file.abs_dest_path), page.url)
-        html = html.replace(PDF_LIST_MARKER, _pdf_list(location=page.url))
+        site_list = _pdf_list(location=page.url)
+        # The printed home page links every PDF: it is only published with them.
+        STATE["printed_pdf_list"] = (site_list, _pdf_list(location=page.url, counts={}))
+        html = html.replace(PDF_LIST_MARKER, site_list)
     STATE["pages"][source] = page  # its final HTML is read in on_env, after the figures are numbered
     return html
 
 
 @event_priority(-100)  # after hooks/figures.py
 def on_env(env, **_):
+    site_list, printed_list = STATE.get("printed_pdf_list", ("", ""))
     STATE["pages"] = {
-        source: PrintPage(src=page.file.src_uri, url=page.url, title=page.title, html=page.content)
+        source: PrintPage(
+            src=page.file.src_uri,
+            url=page.url,
+            title=page.title,
+            html=page.content.replace(site_list, printed_list) if site_list else page.content,
+        )
         for source, page in STATE["pages"].items()
     }
     return env
