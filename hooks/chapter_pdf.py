@@ -1,9 +1,12 @@
-"""MkDocs glue: collect each rendered page, print one PDF per chapter and one for the course.
+"""MkDocs glue: collect each rendered page; at the end of a language's build, hand its chapter PDFs to
+the run (course.pdf_build), which lays them out in worker processes while MkDocs goes on.
+hooks/course_pdf.py finishes the run (course PDFs, home page lists) once every language is built.
 
-PDF=1 / PDF=0 forces PDFs on or off (default: on for `mkdocs build`, off for
-`mkdocs serve`). PDF_OUTPUT_DIR moves them out of the site (the trainer
-edition), PDF_EDITION=trainer labels that edition (and its file names),
-PDF_PAGE_SIZE=letter prints on US Letter instead of A4, PDF_CACHE_DIR moves the cache.
+PDF=1 / PDF=0 forces PDFs on or off (default: on for `mkdocs build`, off for `mkdocs serve`).
+PDF_OUTPUT_DIR moves them out of the site (the trainer edition), PDF_EDITION=trainer labels
+that edition (and its file names), PDF_PAGE_SIZE=letter prints on US Letter instead of A4,
+PDF_CACHE_DIR moves the cache, PDF_JOBS sets the number of worker processes (default: one per core).
+With PDFs off, nothing is collected or parsed, and WeasyPrint is not even imported.
 """
 
 from __future__ import annotations
@@ -16,8 +19,7 @@ from mkdocs.plugins import event_priority
 
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError
-from course.pdf_document import PdfSourceError, PrintPage, prepare_pages, unique_file_names
-from course.pdf_render import PdfFetchError, fetch_error_page, render_pdf
+from course.pdf_runs import ACTIVE
 from course.pdf_site import (
     COURSE_PDF_STEM,
     document_title,
@@ -64,23 +66,35 @@ def on_nav(nav, *, config, **_):
         chapters = chapters_from_nav(config.nav)
     except ChapterError as error:
         raise PluginError(str(error)) from None
+    # A chapter has a PDF in this language if one of its pages is translated; else its French PDF is linked.
+    translated = {
+        base_source_path(page.file.src_uri) for page in nav.pages if page.file.src_uri.endswith(f".{language}.md")
+    }
     # mkdocs-static-i18n keeps one site_dir and puts "en/" in the URL of every English page.
-    site_dir = Path(config.site_dir)
     settings = STATE["settings"]
-    output_dir = settings.output_dir or site_dir / "pdf"
     repository = Path(config.config_file_path or ".").resolve().parent
     STATE.update(
         language=language,
         chapters=chapters,
         titles={chapter.number: item.title for chapter, item in zip(chapters, nav.items, strict=False)},
-        site_dir=site_dir,
-        output_dir=output_dir,
+        pdf_languages=_pdf_languages(chapters, language, translated),
+        site_dir=Path(config.site_dir),
+        output_dir=settings.output_dir or Path(config.site_dir) / "pdf",
         cache_dir=settings.cache_dir or repository / ".cache" / "pdf",
-        language_prefix="" if language == DEFAULT_LANGUAGE else f"{language}/",
         home_page=None,
         env=config.theme.get_env(),
     )
     return nav
+
+
+def _pdf_languages(chapters, language: str, translated: set[str]) -> dict[str, str]:
+    """The language of each chapter's PDF, and of the course PDF, as this language's site links them."""
+    own = {
+        chapter.slug: language if language == DEFAULT_LANGUAGE or translated & set(chapter.pages) else DEFAULT_LANGUAGE
+        for chapter in chapters
+    }
+    own[COURSE_PDF_STEM] = language if language in own.values() else DEFAULT_LANGUAGE
+    return own
 
 
 @event_priority(-100)  # after the corrections are numbered (hooks/corrections.py) and the typography
@@ -88,10 +102,12 @@ def on_page_content(html, *, page, config, **_):
     source = base_source_path(page.file.src_uri)
     chapter = next((c for c in STATE["chapters"] if source in c.pages), None)
     if chapter is not None:
+        pdf_language = STATE["pdf_languages"][chapter.slug]
         page.meta["chapter_pdf"] = {
-            "url": pdf_href(page.url, pdf_relative_path(STATE["language"], chapter.slug)),
+            "url": pdf_href(page.url, pdf_relative_path(pdf_language, chapter.slug)),
             "number": chapter.number,
             "title": STATE["titles"][chapter.number],
+            "lang": pdf_language,
         }
     if PDF_LIST_MARKER in html:
         STATE["home_page"] = (Path(page.file.abs_dest_path), page.url)
@@ -99,12 +115,17 @@ def on_page_content(html, *, page, config, **_):
         # The printed home page links every PDF: it is only published with them.
         STATE["printed_pdf_list"] = (site_list, _pdf_list(location=page.url, counts={}))
         html = html.replace(PDF_LIST_MARKER, site_list)
-    STATE["pages"][source] = page  # its final HTML is read in on_env, after the figures are numbered
+    if STATE["enabled"]:
+        STATE["pages"][source] = page  # its final HTML is read in on_env, after the figures are numbered
     return html
 
 
 @event_priority(-100)  # after hooks/figures.py
 def on_env(env, **_):
+    if not STATE["enabled"]:
+        return env
+    from course.pdf_document import PrintPage
+
     site_list, printed_list = STATE.get("printed_pdf_list", ("", ""))
     STATE["pages"] = {
         source: PrintPage(
@@ -127,79 +148,150 @@ def on_post_build(config, **_):
             f"PDF links to other chapters point to {config.site_url} (SITE_URL is not set): "
             "for PDFs to hand out, build with SITE_URL=https://<published site>/ make build"
         )
-    language = STATE["language"]
-    counts = {}
-    documents = [(chapter.slug, [chapter]) for chapter in STATE["chapters"]]
-    documents.append((COURSE_PDF_STEM, STATE["chapters"]))
-    for stem, chapters in documents:
-        target = STATE["output_dir"] / language / f"{pdf_stem(stem, STATE['edition'], language)}.pdf"
-        try:
-            result = _render(chapters, target=target, config=config)
-        except PdfSourceError as error:
-            raise PluginError(f"PDF {target.name}: {error}") from None
-        except PdfFetchError as error:
-            pages = [STATE["pages"][page] for page in _sources_of(chapters) if page in STATE["pages"]]
-            raise PluginError(f"PDF {target.name}: {fetch_error_page(error, pages)}: {error}") from None
-        counts[stem] = result.pages
-        log.info(
-            f"pdf {language}/{target.name}: {result.pages} pages, {result.seconds:.1f} s, "
-            f"{'cached' if result.cached else 'rendered'}"
-        )
-    if STATE["home_page"]:
-        path, url = STATE["home_page"]
-        fill_pdf_list(path, _pdf_list(location=url, counts=counts))
+    # WeasyPrint takes a second to import: only when PDFs are made.
+    from course.pdf_build import PdfRun
+    from course.pdf_cache import PdfCache
+    from course.pdf_document import PdfSourceError
+
+    settings = STATE["settings"]
+    if ACTIVE["run"] is None:
+        ACTIVE["run"] = PdfRun(jobs=settings.jobs, cache=PdfCache(STATE["cache_dir"]), edition=settings.edition)
+    try:
+        ACTIVE["run"].add_language(_language_run(config, ACTIVE["run"].cache))
+    except PdfSourceError as error:
+        raise PluginError(f"PDF: {error}") from None
 
 
-def _render(chapters, *, target, config):
-    # One document, one set of page anchors: links between its pages stay inside the PDF.
-    sources = [[STATE["pages"][page] for page in c.pages if page in STATE["pages"]] for c in chapters]
-    printed = iter(prepare_pages(
-        [page for pages in sources for page in pages],
-        site_dir=STATE["site_dir"],
-        site_url=config.site_url or "",
-    ))
-    titles = STATE["titles"]
-    printed_chapters = [
-        {"number": c.number, "title": titles[c.number], "pages": [next(printed) for _ in pages]}
-        for c, pages in zip(chapters, sources, strict=True)
-    ]
-    all_pages = [page for chapter in printed_chapters for page in chapter["pages"]]
-    html = STATE["env"].get_template("pdf/chapter.html").render(
-        lang=STATE["language"],
-        course_title=config.site_name,
-        document_title=document_title(config.site_name, [(c.number, titles[c.number]) for c in chapters]),
-        edition=edition_label(STATE["edition"], STATE["language"]),
-        edition_short=edition_name(STATE["edition"], STATE["language"]),
-        created=midnight_utc(STATE["settings"].day).isoformat(),
-        page_size=STATE["page_size"],
-        edition_key=STATE["edition"],
-        date=STATE["settings"].day.isoformat(),
-        kubernetes_version=config.extra.get("kubernetes_version", ""),
-        site_url="" if is_local_url(config.site_url) else (config.site_url or "") + STATE["language_prefix"],
-        stylesheet=print_stylesheet(Path(config.docs_dir)),
-        chapters=printed_chapters,
-    )
-    return render_pdf(
-        html,
-        target=target,
+def _language_run(config, cache):
+    from course.pdf_build import LanguageRun, page_address
+
+    language, edition = STATE["language"], STATE["edition"]
+    site_url = (config.site_url or "").rstrip("/") + "/"
+    chapters = {
+        chapter.slug: _chapter_document(chapter, config, cache)
+        for chapter in STATE["chapters"]
+        if STATE["pdf_languages"][chapter.slug] == language
+    }
+    home = STATE["home_page"]
+    return LanguageRun(
+        language=language,
+        chapters=chapters,
+        addresses={
+            chapter.slug: {
+                page_address(site_url + STATE["pages"][source].url): anchor
+                for source, anchor in _page_anchors(chapter)
+            }
+            for chapter in STATE["chapters"]
+        },
+        course_target=STATE["output_dir"] / language / f"{pdf_stem(COURSE_PDF_STEM, edition, language)}.pdf",
+        course_slot=cache.slot(edition, language, COURSE_PDF_STEM),
+        render_front=_front_renderer(config),
         base_dir=STATE["site_dir"],
-        embedded_files=set().union(*(page.files for page in all_pages)),
-        attachments=unique_file_names([f for page in all_pages for f in page.code_files]),
-        cache_dir=STATE["cache_dir"],
-        refused_roots=[Path(config.docs_dir)],
-        timestamp=midnight_utc(STATE["settings"].day),
+        refused_roots=(Path(config.docs_dir),),
+        attachment_date=midnight_utc(STATE["settings"].day).strftime("D:%Y%m%d%H%M%SZ"),
+        fill_home_list=_home_list_filler(home) if home else None,
     )
 
 
-def _sources_of(chapters) -> list[str]:
-    return [page for chapter in chapters for page in chapter.pages]
+def _page_anchors(chapter):
+    from course.pdf_document import chapter_prefix, page_anchor
+
+    present = [source for source in chapter.pages if source in STATE["pages"]]
+    return [(source, page_anchor(index, chapter_prefix(chapter.number))) for index, source in enumerate(present)]
+
+
+def _chapter_document(chapter, config, cache):
+    from course.pdf_build import ChapterDocument
+    from course.pdf_document import chapter_prefix, prepare_pages, unique_file_names
+    from course.pdf_render import RenderJob
+
+    language, edition = STATE["language"], STATE["edition"]
+    sources = [STATE["pages"][page] for page in chapter.pages if page in STATE["pages"]]
+    target = STATE["output_dir"] / language / f"{pdf_stem(chapter.slug, edition, language)}.pdf"
+    prefix = chapter_prefix(chapter.number)
+    pages = prepare_pages(sources, site_dir=STATE["site_dir"], site_url=config.site_url or "", anchor_prefix=prefix)
+    title = STATE["titles"][chapter.number]
+    label_prefix = f"{chapter.number}-"
+    anchor = f"{chapter_prefix(chapter.number)}cover"
+    html = STATE["env"].get_template("pdf/chapter.html").render(
+        **_document_context(config, document_title(config.site_name, [(chapter.number, title)])),
+        chapter={"number": chapter.number, "title": title, "pages": pages, "anchor": anchor,
+                 "label_prefix": label_prefix},
+    )
+    job = RenderJob(
+        name=f"{language}/{target.name}",
+        html=html,
+        base_dir=STATE["site_dir"],
+        embedded_files=frozenset().union(*(page.files for page in pages)),
+        attachments=tuple(unique_file_names([f for page in pages for f in page.code_files])),
+        refused_roots=(Path(config.docs_dir),),
+        timestamp=midnight_utc(STATE["settings"].day),
+        label_prefix=label_prefix,
+    )
+    return ChapterDocument(
+        stem=chapter.slug, number=chapter.number, title=title, language=language, anchor=anchor,
+        label_prefix=label_prefix, pages=pages, sources=sources, target=target,
+        slot=cache.slot(edition, language, chapter.slug), job=job,
+    )
+
+
+def _document_context(config, title: str) -> dict:
+    language = STATE["language"]
+    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+    return {
+        "lang": language,
+        "course_title": config.site_name,
+        "document_title": title,
+        "edition": edition_label(STATE["edition"], language),
+        "edition_short": edition_name(STATE["edition"], language),
+        "created": midnight_utc(STATE["settings"].day).isoformat(),
+        "page_size": STATE["page_size"],
+        "edition_key": STATE["edition"],
+        "date": STATE["settings"].day.isoformat(),
+        "kubernetes_version": config.extra.get("kubernetes_version", ""),
+        "site_url": "" if is_local_url(config.site_url) else (config.site_url or "") + prefix,
+        "stylesheet": print_stylesheet(Path(config.docs_dir)),
+    }
+
+
+def _front_renderer(config):
+    """The course PDF's cover and contents, rendered at the end of the run (its page numbers come from the
+    chapters' renders); STATE is reset by then, so what it needs is taken now."""
+    from course.pdf_book import FRONT_LINK
+
+    template = STATE["env"].get_template("pdf/course.html")
+    context = _document_context(config, config.site_name)
+
+    def render(chapters: list[dict]) -> str:
+        return template.render(**context, chapters=chapters, link_prefix=FRONT_LINK)
+
+    return render
+
+
+def _home_list_filler(home):
+    path, url = home
+    render = _list_renderer(location=url)
+
+    def fill(counts: dict[str, int]) -> None:
+        fill_pdf_list(path, render(counts))
+
+    return fill
 
 
 def _pdf_list(*, location: str, counts: dict | None = None) -> str:
-    items = pdf_list_items(STATE["chapters"], STATE["titles"], STATE["language"], location, counts or {})
-    if STATE["enabled"] and counts is None:
-        # Not rendered yet: no link until every PDF exists (on_post_build fills them in).
-        items = [{**item, "href": None} for item in items]
-    return STATE["env"].get_template("partials/pdf-list.html").render(
-        items=items, lang=STATE["language"], built=STATE["enabled"]
-    )
+    return _list_renderer(location=location, linked=counts is not None or not STATE["enabled"])(counts or {})
+
+
+def _list_renderer(*, location: str, linked: bool = True):
+    """The home page's list of PDFs; links only once every PDF exists (the run fills them in)."""
+    chapters, titles, language = STATE["chapters"], STATE["titles"], STATE["language"]
+    pdf_languages, enabled = dict(STATE["pdf_languages"]), STATE["enabled"]
+    template = STATE["env"].get_template("partials/pdf-list.html")
+
+    def render(counts: dict[str, int]) -> str:
+        items = pdf_list_items(chapters, titles, language, location, counts, pdf_languages)
+        if not linked:
+            items = [{**item, "href": None} for item in items]
+        return template.render(items=items, lang=language, built=enabled)
+
+    return render

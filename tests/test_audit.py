@@ -65,15 +65,17 @@ def test_leaks_in_the_search_index_archives_and_gzip_are_found(tmp_path):
 def test_a_leak_in_a_pdf_text_or_attachment_is_found(tmp_path):
     import datetime as dt
 
-    from course.pdf_render import render_pdf
+    from course.pdf_render import RenderJob, render_job
 
     text = "L'ordonnanceur place les trois nouveaux Pods sur le nœud le moins chargé."
-    for name, html, attachments in [("text", f"<p>{text}</p>", []), ("attached", "<p>Rien.</p>", [("a.txt", text)])]:
-        render_pdf(
-            f"<html lang=\"fr\"><body>{html}</body></html>", target=tmp_path / "pdf" / f"{name}.pdf", base_dir=tmp_path,
-            embedded_files=set(), attachments=attachments, cache_dir=tmp_path / "cache", refused_roots=[],
-            timestamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    (tmp_path / "pdf").mkdir()
+    for name, html, attachments in [("text", f"<p>{text}</p>", ()), ("attached", "<p>Rien.</p>", (("a.txt", text),))]:
+        job = RenderJob(
+            name=name, html=f"<html lang=\"fr\"><body>{html}</body></html>", base_dir=tmp_path,
+            embedded_files=frozenset(), attachments=attachments, refused_roots=(),
+            timestamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), label_prefix="",
         )
+        (tmp_path / "pdf" / f"{name}.pdf").write_bytes(render_job(job).pdf)
     report = audit_outputs([tmp_path / "pdf"], prints())
     assert sorted(leak.file.name for leak in report.leaks) == ["attached.pdf", "text.pdf"]
 

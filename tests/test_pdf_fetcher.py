@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from course.pdf_document import PrintPage
-from course.pdf_render import PdfFetchError, SiteOnlyFetcher, fetch_error_page, render_pdf
+from course.pdf_render import PdfFetchError, RenderJob, SiteOnlyFetcher, fetch_error_page, render_job
 
 DAY = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 
@@ -88,11 +88,15 @@ def test_the_docs_folder_is_refused_even_inside_the_site(tmp_path):
 
 
 def render(html: str, site: Path, tmp_path: Path):
-    return render_pdf(
-        f'<html lang="fr"><body>{html}</body></html>', target=tmp_path / "out.pdf", base_dir=site,
-        embedded_files=set(), attachments=[], cache_dir=tmp_path / "cache",
-        refused_roots=[site.parent / "docs"], timestamp=DAY,
+    """As a worker does: the PDF's bytes, written by the caller (here, only if the render succeeds)."""
+    job = RenderJob(
+        name="out.pdf", html=f'<html lang="fr"><body>{html}</body></html>', base_dir=site,
+        embedded_files=frozenset(), attachments=(), refused_roots=(site.parent / "docs",), timestamp=DAY,
+        label_prefix="",
     )
+    rendered = render_job(job)
+    (tmp_path / "out.pdf").write_bytes(rendered.pdf)
+    return rendered
 
 
 @pytest.mark.parametrize(

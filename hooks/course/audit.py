@@ -80,9 +80,32 @@ class Fingerprints:
     corrections: int = 0  # withheld corrections looked for
     blind: list[str] = field(default_factory=list)  # withheld corrections with nothing distinctive
 
-    @property
-    def lengths(self) -> set[int]:
-        return {len(run) for run in self.by_run}
+    def matcher(self) -> RunMatcher:
+        return RunMatcher(self.by_run)
+
+
+class RunMatcher:
+    """Finds the first fingerprint in a text: one set lookup per word, a longer look only where a
+    fingerprint's first words match (the audit reads every output of the site)."""
+
+    def __init__(self, by_run: dict[tuple[str, ...], str]):
+        self.by_run = by_run
+        self.lengths = sorted({len(run) for run in by_run})
+        self.shortest = self.lengths[0] if self.lengths else 0
+        self.heads = {run[: self.shortest] for run in by_run}
+
+    def first(self, text: str) -> tuple[str, tuple[str, ...]] | None:
+        if not self.by_run:
+            return None
+        tokens, shortest, heads = words(text), self.shortest, self.heads
+        for start in range(len(tokens) - shortest + 1):
+            if tuple(tokens[start : start + shortest]) not in heads:
+                continue
+            for length in self.lengths:
+                run = tuple(tokens[start : start + length])
+                if len(run) == length and run in self.by_run:
+                    return self.by_run[run], run
+        return None
 
 
 def _telling(tokens) -> bool:
@@ -143,7 +166,7 @@ def group(count: int) -> str:
 def audit_outputs(roots: list[Path], prints: Fingerprints) -> AuditReport:
     """Read every file under `roots` and report each withheld correction found in it."""
     leaks, count = [], 0
-    seen = set()
+    seen, matcher = set(), prints.matcher()
     for root in roots:
         if not root.is_dir():
             continue
@@ -155,19 +178,11 @@ def audit_outputs(roots: list[Path], prints: Fingerprints) -> AuditReport:
             if not prints.by_run:
                 continue
             for text in output_texts(path):
-                leak = _first_leak(text, prints)
+                leak = matcher.first(text)
                 if leak:
                     leaks.append(Leak(leak[0], path, " ".join(leak[1])))
                     break
     return AuditReport(prints.corrections, count, leaks, prints.blind)
-
-
-def _first_leak(text: str, prints: Fingerprints) -> tuple[str, tuple[str, ...]] | None:
-    tokens = words(text)
-    for run in runs(tokens, sorted(prints.lengths)):
-        if run in prints.by_run:
-            return prints.by_run[run], run
-    return None
 
 
 def output_texts(path: Path) -> Iterator[str]:

@@ -57,17 +57,29 @@ class PrintedPage:
     code_files: list[tuple[str, str]] = field(default_factory=list)  # (file name, text)
 
 
-def page_anchor(index: int) -> str:
-    return f"p{index + 1}"
+def page_anchor(index: int, prefix: str = "") -> str:
+    """The id of a document's page: `c3-p2` in chapter 3, unique in the course PDF made of the chapters."""
+    return f"{prefix}p{index + 1}"
 
 
-def prepare_pages(pages: list[PrintPage], *, site_dir: Path, site_url: str) -> list[PrintedPage]:
+def chapter_prefix(number: int) -> str:
+    return f"c{number}-"
+
+
+def normalised_address(url: str) -> str:
+    """A page's address as links name it: no `index.html`, no trailing slash."""
+    return _normalise(url)
+
+
+def prepare_pages(
+    pages: list[PrintPage], *, site_dir: Path, site_url: str, anchor_prefix: str = ""
+) -> list[PrintedPage]:
     """Rewrite every page of a document; pages not in `pages` are linked on the published site."""
-    anchors = {_normalise(page.url): page_anchor(index) for index, page in enumerate(pages)}
+    anchors = {_normalise(page.url): page_anchor(index, anchor_prefix) for index, page in enumerate(pages)}
     return [
         _prepare_page(
             page,
-            anchor=page_anchor(index),
+            anchor=page_anchor(index, anchor_prefix),
             anchors=anchors,
             site_dir=site_dir,
             site_url=site_url.rstrip("/") + "/",

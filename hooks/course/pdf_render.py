@@ -1,9 +1,9 @@
-"""Render a printable HTML document to PDF with WeasyPrint, through a content-addressed cache.
+"""Lay a printable HTML document out with WeasyPrint, reading nothing but the built site.
 
-The cache key covers everything the PDF depends on (document HTML, stylesheets,
-embedded files, WeasyPrint's version), so an unchanged chapter is copied, not
-rendered again. Files are written to a temporary name and renamed: a failed
-render never leaves half a PDF behind.
+`render_job` runs in a worker process (course.pdf_pool) and returns the PDF's bytes
+with the page of every anchor; the build writes them (course.pdf_cache). The cache
+key covers everything the PDF depends on: document HTML (print stylesheet and
+template included), embedded files, attachments, page labels, WeasyPrint's version.
 """
 
 from __future__ import annotations
@@ -20,20 +20,11 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from course.files import write_atomically
-
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF for accessibility
-
-
-@dataclass(frozen=True)
-class RenderResult:
-    path: Path
-    pages: int
-    seconds: float
-    cached: bool
 
 
 class PdfFetchError(ValueError):
@@ -43,6 +34,9 @@ class PdfFetchError(ValueError):
         super().__init__(f"{reason}: {url[:120]}")
         self.url = url
         self.reason = reason
+
+    def __reduce__(self):  # raised in a worker process, re-raised in the build's
+        return type(self), (self.url, self.reason)
 
 
 class SiteOnlyFetcher(URLFetcher):
@@ -135,54 +129,68 @@ def cache_key(document_html: str, embedded_files: set[Path], variant: str, base_
     return digest.hexdigest()
 
 
-def render_pdf(
-    document_html: str,
-    *,
-    target: Path,
-    base_dir: Path,
-    embedded_files: set[Path],
-    attachments: list[tuple[str, str]],
-    cache_dir: Path,
-    refused_roots: list[Path],
-    timestamp: dt.datetime,
-) -> RenderResult:
-    """Write the PDF of `document_html` at `target`, from the cache when possible.
+@dataclass(frozen=True)
+class RenderJob:
+    """One chapter to lay out: all a worker process needs, and the only files it may read."""
 
-    `timestamp` dates the attached files, so two builds of the same input give the same bytes.
-    Only files inside `base_dir` (the site) are read, never under `refused_roots` (docs/);
-    a resource refused or unreadable raises PdfFetchError.
+    name: str  # "fr/03-objets-fondamentaux.pdf", for messages
+    html: str
+    base_dir: Path  # the built site
+    embedded_files: frozenset[Path]
+    attachments: tuple[tuple[str, str], ...]  # (file name, text)
+    refused_roots: tuple[Path, ...]  # docs/: never read, even if the site were inside it
+    timestamp: dt.datetime  # dates the attached files: same input, same bytes
+    label_prefix: str  # "3-": the PDF's page labels read "3-12", as its footers
+
+    def key(self) -> str:
+        extra = json.dumps([self.attachments, self.timestamp.isoformat(), self.label_prefix], ensure_ascii=False)
+        return cache_key(self.html + extra, set(self.embedded_files), PDF_VARIANT, self.base_dir.resolve())
+
+
+@dataclass(frozen=True)
+class Render:
+    pdf: bytes
+    pages: int
+    anchors: dict[str, int]  # every id of the document -> index of the page it is on
+    seconds: float
+
+
+def render_job(job: RenderJob) -> Render:
+    """Lay the document out and write its PDF (in a worker process: nothing is written to disk here).
+
+    Only files inside the site are read, never under `refused_roots`; a resource refused or
+    unreadable raises PdfFetchError.
     """
     start = time.perf_counter()
-    attachment_blob = json.dumps(attachments, ensure_ascii=False)
-    key = cache_key(
-        document_html + attachment_blob + timestamp.isoformat(), embedded_files, PDF_VARIANT, base_dir.resolve()
-    )
-    cached_pdf, cached_meta = cache_dir / f"{key}.pdf", cache_dir / f"{key}.json"
-    if cached_pdf.is_file() and cached_meta.is_file():
-        pages = json.loads(cached_meta.read_text())["pages"]
-        write_atomically(target, cached_pdf.read_bytes())
-        return RenderResult(target, pages, time.perf_counter() - start, cached=True)
-
-    fetcher = SiteOnlyFetcher(base_dir, refused=refused_roots)
+    fetcher = SiteOnlyFetcher(job.base_dir, refused=list(job.refused_roots))
     with _weasyprint_errors():
         document = weasyprint.HTML(
-            string=document_html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
+            string=job.html, base_url=job.base_dir.as_uri() + "/", url_fetcher=fetcher
         ).render()
         pdf = document.write_pdf(
             pdf_variant=PDF_VARIANT,
             pdf_identifier=True,  # derived from the content: same input, same bytes
+            finisher=_page_labels(job.label_prefix),
             attachments=[
                 weasyprint.Attachment(
-                    string=text, name=name, base_url=None, created=timestamp, modified=timestamp
+                    string=text, name=name, base_url=None, created=job.timestamp, modified=job.timestamp
                 )
-                for name, text in attachments
+                for name, text in job.attachments
             ]
             or None,
         )
-    write_atomically(target, pdf)
-    write_atomically(cached_pdf, pdf)
-    write_atomically(cached_meta, json.dumps({"pages": len(document.pages)}).encode())
-    return RenderResult(target, len(document.pages), time.perf_counter() - start, cached=False)
+    anchors = {name: index for index, page in enumerate(document.pages) for name in page.anchors}
+    return Render(pdf, len(document.pages), anchors, time.perf_counter() - start)
+
+
+def _page_labels(prefix: str):
+    """A PDF viewer shows the page number the footer prints ("3-12"), not the position in the file."""
+
+    def finish(_document, pdf):
+        label = pydyf.Dictionary({"S": "/D", **({"P": pydyf.String(prefix)} if prefix else {})})
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, label])})
+
+    return finish
 
 
 def fetch_error_page(error: PdfFetchError, pages) -> str:

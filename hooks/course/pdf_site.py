@@ -37,23 +37,30 @@ def pdf_href(page_location: str, pdf_path: str) -> str:
 
 
 def pdf_list_items(
-    chapters, titles: dict[int, str], language: str, location: str, counts: dict[str, int]
+    chapters, titles: dict[int, str], language: str, location: str, counts: dict[str, int],
+    pdf_languages: dict[str, str] | None = None,
 ) -> list[dict]:
-    """The home page's list of PDFs: one item per chapter, then the whole course."""
-    items = [
-        {
+    """The home page's list of PDFs: one item per chapter, then the whole course.
+
+    `pdf_languages` says in which language each chapter's PDF is (an untranslated chapter's is French).
+    """
+    pdf_languages = pdf_languages or {}
+    items = []
+    for chapter in chapters:
+        pdf_language = pdf_languages.get(chapter.slug, language)
+        items.append({
             "number": chapter.number,
             "title": titles[chapter.number],
-            "href": pdf_href(location, pdf_relative_path(language, chapter.slug)),
+            "href": pdf_href(location, pdf_relative_path(pdf_language, chapter.slug)),
             "pages": counts.get(chapter.slug),
-        }
-        for chapter in chapters
-    ]
+            "lang": pdf_language,
+        })
     items.append({
         "number": None,
         "title": COURSE_TITLES.get(language, COURSE_TITLES["fr"]),
-        "href": pdf_href(location, pdf_relative_path(language, COURSE_PDF_STEM)),
+        "href": pdf_href(location, pdf_relative_path(pdf_languages.get(COURSE_PDF_STEM, language), COURSE_PDF_STEM)),
         "pages": counts.get(COURSE_PDF_STEM),
+        "lang": pdf_languages.get(COURSE_PDF_STEM, language),
     })
     return items
 

@@ -67,11 +67,12 @@ class PdfSettings:
     cache_dir: Path | None  # None: <repository>/.cache/pdf
     day: dt.date
     page_size: str = "a4"  # PDF_PAGE_SIZE as written; course.pdf_site.page_size checks it
+    jobs: int = 1  # worker processes that lay chapters out at the same time
 
 
 def pdf_settings(command: str, environ: Mapping[str, str] = os.environ) -> PdfSettings:
     """PDF=1/0 (default: on for `mkdocs build`, off for `mkdocs serve`), PDF_EDITION, PDF_OUTPUT_DIR, PDF_CACHE_DIR,
-    PDF_PAGE_SIZE."""
+    PDF_PAGE_SIZE, PDF_JOBS (default: as many as the machine has cores)."""
     wanted = environ.get("PDF", "").strip()
     edition = environ.get("PDF_EDITION", "trainee").strip() or "trainee"
     if edition not in {"trainee", "trainer"}:
@@ -83,7 +84,18 @@ def pdf_settings(command: str, environ: Mapping[str, str] = os.environ) -> PdfSe
         cache_dir=Path(environ["PDF_CACHE_DIR"]) if environ.get("PDF_CACHE_DIR") else None,
         day=build_day(environ),
         page_size=environ.get("PDF_PAGE_SIZE") or "a4",
+        jobs=pdf_jobs(environ.get("PDF_JOBS", "")),
     )
+
+
+def pdf_jobs(value: str) -> int:
+    """PDF_JOBS: a whole number of workers, at least 1; empty means one per core."""
+    value = value.strip()
+    if not value:
+        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if not value.isdigit() or int(value) < 1:
+        raise CorrectionError(f"PDF_JOBS='{value}': expected a whole number of workers, 1 or more")
+    return int(value)
 
 
 def keep_impossible_dates_as_text() -> None:

@@ -1,0 +1,195 @@
+"""The whole-course PDF, assembled from the chapters' PDFs without laying a page out again.
+
+The front matter (cover, contents) is a small PDF of its own; the chapters follow
+as they were rendered, each keeping its page labels ("3-12"), under a bookmark of
+its own. Links are made explicit destinations: those of each chapter, those of
+the contents (URIs `course-dest:<anchor>`) and the links from one chapter to
+another (addresses on the site, printed in the chapter PDFs). The tagged
+structure of every part is kept, so the course PDF stays a tagged PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem, String
+
+FRONT_LINK = "course-dest:"  # href of a contents entry of the front matter, followed by the anchor
+
+
+@dataclass(frozen=True)
+class BookPart:
+    pdf: Path
+    title: str  # its bookmark, e.g. "Chapitre 3 — Objets fondamentaux"
+    label_prefix: str  # "3-", as in its own page labels
+
+
+class BookError(ValueError):
+    """The parts do not make a course PDF (a contents entry leads nowhere)."""
+
+
+def assemble_book(
+    front: bytes,
+    parts: list[BookPart],
+    *,
+    resolve: Callable[[str], str | None],
+    attachments: list[tuple[str, str]],
+    attachment_date: str,
+) -> bytes:
+    """The course PDF: `front`, then every part.
+
+    `resolve` gives the anchor that an address printed in a part (a page of another
+    chapter, with or without its #fragment) leads to in the course PDF, or None.
+    `attachment_date` is a PDF date ("D:20251125000000Z"): same input, same bytes.
+    """
+    with ExitStack() as stack:
+        book = stack.enter_context(pikepdf.open(io.BytesIO(front)))
+        destinations = _named_destinations(book, 0)
+        starts, outlines, structures = [], [], []
+        for part in parts:
+            source = stack.enter_context(pikepdf.open(part.pdf))  # open until saved: streams are copied then
+            start = len(book.pages)
+            with warnings.catch_warnings():  # named destinations: _resolve_links makes every link explicit
+                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                book.pages.extend(source.pages)
+            starts.append(start)
+            destinations.update(_named_destinations(source, start))
+            outlines.append(_outline(source, start))
+            structures.append((source, start))
+        _resolve_links(book, destinations, resolve)
+        _merge_structure(book, structures)
+        _write_outline(book, parts, starts, outlines)
+        _write_page_labels(book, parts, starts)
+        if Name.Names in book.Root and Name.Dests in book.Root.Names:
+            del book.Root.Names[Name.Dests]  # every link is explicit now
+        for name, text in attachments:
+            book.attachments[name] = pikepdf.AttachedFileSpec(
+                book, text.encode("utf-8"), filename=name, creation_date=attachment_date, mod_date=attachment_date
+            )
+        output = io.BytesIO()
+        book.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return output.getvalue()
+
+
+def _page_indexes(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    return {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+
+
+def _named_destinations(pdf: pikepdf.Pdf, start: int) -> dict[str, tuple[int, list]]:
+    """name -> (page index in the book, the rest of the destination: /XYZ left top zoom)."""
+    names = pdf.Root.get(Name.Names)
+    if names is None or Name.Dests not in names:
+        return {}
+    pages = _page_indexes(pdf)
+    found = {}
+    for name, destination in pikepdf.NameTree(names.Dests).items():
+        if isinstance(destination, Dictionary):
+            destination = destination.D
+        index = pages.get(destination[0].objgen)
+        if index is not None:
+            found[str(name)] = (start + index, list(destination)[1:])
+    return found
+
+
+def _destination(book: pikepdf.Pdf, target: tuple[int, list]) -> Array:
+    index, rest = target
+    return Array([book.pages[index].obj, *rest])
+
+
+def _resolve_links(book: pikepdf.Pdf, destinations: dict, resolve: Callable[[str], str | None]) -> None:
+    for page in book.pages:
+        for annotation in page.obj.get(Name.Annots, Array()):
+            if annotation.get(Name.Subtype) != Name.Link:
+                continue
+            target = None
+            if isinstance(annotation.get(Name.Dest), String | Name):
+                target = destinations.get(str(annotation.Dest).lstrip("/"))
+            action = annotation.get(Name.A)
+            if action is not None and action.get(Name.S) == Name.URI:
+                uri = str(action.URI)
+                anchor = uri.removeprefix(FRONT_LINK) if uri.startswith(FRONT_LINK) else resolve(uri)
+                target = destinations.get(anchor) if anchor else None
+                if uri.startswith(FRONT_LINK) and target is None:
+                    raise BookError(f"the contents lead to '{anchor}', which no chapter has")
+            if target is not None:
+                annotation.Dest = _destination(book, target)
+                if Name.A in annotation:
+                    del annotation[Name.A]
+
+
+def _outline(source: pikepdf.Pdf, start: int) -> list[tuple[str, int, list, list]]:
+    """The part's bookmarks as (title, page index in the book, location, children)."""
+    pages = _page_indexes(source)
+    destinations = _named_destinations(source, start)
+
+    def read(item):
+        target = item.destination
+        if isinstance(target, String | Name):
+            place = destinations.get(str(target).lstrip("/"))
+        elif isinstance(target, Array) and len(target) and target[0].objgen in pages:
+            place = (start + pages[target[0].objgen], list(target)[1:])
+        else:
+            place = None
+        return item.title, place, [read(child) for child in item.children]
+
+    with source.open_outline() as outline:
+        return [read(item) for item in outline.root]
+
+
+def _write_outline(book, parts, starts, outlines) -> None:
+    def item(title, place, children):
+        new = OutlineItem(title, _destination(book, place) if place else None)
+        new.children.extend(item(*child) for child in children)
+        return new
+
+    with book.open_outline() as outline:
+        for part, start, items in zip(parts, starts, outlines, strict=True):
+            chapter = OutlineItem(part.title, _destination(book, (start, [Name.Fit])))
+            chapter.children.extend(item(*entry) for entry in items)
+            outline.root.append(chapter)
+
+
+def _write_page_labels(book, parts, starts) -> None:
+    numbers = [0, Dictionary(S=Name.r)]  # the front matter: i, ii, iii
+    for part, start in zip(parts, starts, strict=True):
+        numbers += [start, Dictionary(S=Name.D, P=String(part.label_prefix))]
+    book.Root.PageLabels = Dictionary(Nums=Array(numbers))
+
+
+def _merge_structure(book: pikepdf.Pdf, parts: list[tuple[pikepdf.Pdf, int]]) -> None:
+    """One structure tree: the front's Document element, then each part's, its keys shifted."""
+    tree = book.Root.get(Name.StructTreeRoot)
+    if tree is None:
+        return
+    kids = list(tree.K) if isinstance(tree.K, Array) else [tree.K]
+    numbers = list(tree.ParentTree.get(Name.Nums, Array()))
+    next_key = max((int(key) for key in numbers[::2]), default=-1) + 1
+    for source, start in parts:
+        if Name.StructTreeRoot not in source.Root:
+            continue
+        # One copy of the whole tree (qpdf, in C++): the pages it refers to are the ones already copied.
+        copied = book.copy_foreign(source.Root.StructTreeRoot)
+        source_numbers = list(copied.ParentTree.get(Name.Nums, Array()))
+        shift = next_key
+        for key, value in zip(source_numbers[::2], source_numbers[1::2], strict=True):
+            numbers += [int(key) + shift, value]
+        for index in range(start, start + len(source.pages)):
+            page = book.pages[index].obj
+            if Name.StructParents in page:
+                page.StructParents = int(page.StructParents) + shift
+            for annotation in page.get(Name.Annots, Array()):
+                if Name.StructParent in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + shift
+        for kid in copied.K if isinstance(copied.K, Array) else [copied.K]:
+            kid.P = tree
+            kids.append(kid)
+        next_key = shift + max((int(key) for key in source_numbers[::2]), default=-1) + 1
+    tree.K = Array(kids)
+    tree.ParentTree = book.make_indirect(Dictionary(Nums=Array(numbers)))
+    tree.ParentTreeNextKey = next_key

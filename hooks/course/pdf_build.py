@@ -1,0 +1,289 @@
+"""One `mkdocs build` of the PDFs, across its languages: chapters laid out once, side by side, the course
+PDF assembled from them at the end.
+
+Each language's build hands its chapters over as it ends (`PdfRun.add_language`):
+unchanged ones come from the cache, the others go to the worker processes while
+MkDocs builds the next language. `PdfRun.finish`, once every language is built,
+waits for the workers, writes the chapter PDFs, assembles each language's course
+PDF, fills the home pages' lists and prunes the cache. A chapter with no
+translated page has no English PDF: the English site links the French one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+import weasyprint
+
+from course.files import write_atomically
+from course.pdf_book import BookError, BookPart, assemble_book
+from course.pdf_cache import CacheEntry, PdfCache
+from course.pdf_document import PrintedPage, unique_file_names
+from course.pdf_pool import POOL
+from course.pdf_render import PdfFetchError, RenderJob, fetch_error_page, render_job
+from course.pdf_site import COURSE_PDF_STEM
+
+log = logging.getLogger("mkdocs.plugins.chapter_pdf")
+
+
+class PdfBuildError(RuntimeError):
+    """A PDF could not be made; the message names the PDF and the page."""
+
+
+@dataclass
+class ChapterDocument:
+    """A chapter's PDF in one language: what it prints, where it goes, and its render."""
+
+    stem: str  # the chapter's folder, e.g. "03-objets-fondamentaux"
+    number: int
+    title: str
+    language: str
+    anchor: str  # id of its cover: where the course PDF's contents lead for the chapter
+    label_prefix: str  # "3-"
+    pages: list[PrintedPage]
+    sources: list  # the PrintPages, to name the page a failed fetch came from
+    target: Path
+    slot: Path
+    job: RenderJob
+    entry: CacheEntry | None = None  # set once rendered or found in the cache
+    future: Future | None = None
+    seconds: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return f"{self.language}/{self.target.name}"
+
+    def page_label(self, anchor: str) -> str:
+        return f"{self.label_prefix}{self.entry.anchors[anchor] + 1}"
+
+
+@dataclass
+class LanguageRun:
+    """What one language's build leaves for the end of the run."""
+
+    language: str
+    chapters: dict[str, ChapterDocument]  # stem -> this language's PDF of the chapter
+    addresses: dict[str, dict[str, str]]  # stem -> {page address on the site: page anchor}
+    course_target: Path
+    course_slot: Path
+    render_front: Callable[[list[dict]], str]  # contents entries -> the front matter's HTML
+    base_dir: Path
+    refused_roots: tuple[Path, ...]
+    attachment_date: str
+    fill_home_list: Callable[[dict[str, int]], None] | None  # pages of each PDF its home page links
+
+
+@dataclass
+class PdfRun:
+    jobs: int = 1
+    cache: PdfCache | None = None
+    edition: str = "trainee"
+    languages: dict[str, LanguageRun] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    def add_language(self, run: LanguageRun) -> None:
+        """Take a language's chapters: from the cache, or to the workers (rendered while MkDocs goes on)."""
+        self.languages[run.language] = run
+        for document in run.chapters.values():
+            document.entry = self.cache.get(document.slot, document.job.key())
+            if document.entry is None:
+                document.future = POOL.submit(document.job, workers=self.jobs)
+                document.future.add_done_callback(_say_rendered(document))
+
+    def finish(self, default_language: str) -> list[str]:
+        """Write every PDF, assemble the course PDFs, fill the home pages; returns the lines to log."""
+        try:
+            for run in self.languages.values():
+                for document in run.chapters.values():
+                    self._complete(document)
+        except BaseException:
+            self.cancel()
+            raise
+        finally:
+            POOL.shutdown()  # the workers of the next run (mkdocs serve) start clean
+        counts: dict[tuple[str, str], int] = {}
+        lines = []
+        for run in self.languages.values():
+            for document in run.chapters.values():
+                counts[(run.language, document.stem)] = document.entry.pages
+                if document.future is None:
+                    lines.append(f"pdf {document.name}: {document.entry.pages} pages, {document.seconds:.1f} s, cached")
+        pages_printed = sum(counts.values())
+        for language, run in self.languages.items():
+            if not run.chapters:
+                continue  # nothing of the course is translated: this language's site links the default one's
+            parts = self._parts(run, default_language)
+            start = time.perf_counter()
+            pages, cached = self._course(run, parts)
+            counts[(language, "course")] = pages
+            pages_printed += pages
+            lines.append(
+                f"pdf {language}/{run.course_target.name}: {pages} pages, {time.perf_counter() - start:.1f} s, "
+                f"{'cached' if cached else 'assembled from ' + str(len(parts)) + ' chapters'}"
+            )
+        for language, run in self.languages.items():
+            if run.fill_home_list:
+                stems = self._stems(default_language)
+                linked = {stem: self._pdf_of(stem, language, default_language) for stem in stems}
+                course = language if run.chapters else default_language
+                run.fill_home_list(
+                    {stem: counts[(document.language, stem)] for stem, document in linked.items()}
+                    | {COURSE_PDF_STEM: counts[(course, "course")]}
+                )
+        used = {document.slot for run in self.languages.values() for document in run.chapters.values()}
+        used |= {run.course_slot for run in self.languages.values() if run.chapters}
+        removed = self.cache.prune(used, {(self.edition, language) for language in self.languages})
+        documents = [document for run in self.languages.values() for document in run.chapters.values()]
+        rendered = sum(document.future is not None for document in documents)
+        total = sum(len(run.chapters) + bool(run.chapters) for run in self.languages.values())
+        lines.append(
+            f"pdf: {total} PDFs, {pages_printed} pages, {rendered} chapters laid out by {self.jobs} "
+            f"worker{'s' if self.jobs > 1 else ''}, {time.perf_counter() - self.started:.1f} s"
+            + (f", {len(removed)} stale cache entries removed" if removed else "")
+        )
+        return lines
+
+    def cancel(self) -> None:
+        for run in self.languages.values():
+            for document in run.chapters.values():
+                if document.future is not None:
+                    document.future.cancel()
+        POOL.shutdown()
+
+    def _complete(self, document: ChapterDocument) -> None:
+        if document.future is not None:
+            try:
+                render = document.future.result()
+            except PdfFetchError as error:
+                page = fetch_error_page(error, document.sources)
+                raise PdfBuildError(f"PDF {document.target.name}: {page}: {error}") from None
+            document.entry = self.cache.put(
+                document.slot, document.job.key(), render.pdf, pages=render.pages, anchors=render.anchors
+            )
+        start = time.perf_counter()
+        write_atomically(document.target, document.entry.pdf.read_bytes())
+        document.seconds += time.perf_counter() - start
+
+    def _pdf_of(self, stem: str, language: str, default_language: str) -> ChapterDocument:
+        """The chapter's PDF in `language`, or in the default language when none of its pages is translated."""
+        return self.languages[language].chapters.get(stem) or self.languages[default_language].chapters[stem]
+
+    def _stems(self, default_language: str) -> list[str]:
+        return list(self.languages[default_language].chapters)
+
+    def _parts(self, run: LanguageRun, default_language: str) -> list[ChapterDocument]:
+        return [self._pdf_of(stem, run.language, default_language) for stem in self._stems(default_language)]
+
+    def _course(self, run: LanguageRun, parts: list[ChapterDocument]) -> tuple[int, bool]:
+        entries = [_contents_entry(part) for part in parts]
+        front_html = run.render_front(entries)
+        attachments = unique_file_names([file for part in parts for page in part.pages for file in page.code_files])
+        links = _address_map(self.languages, parts)
+        digest = hashlib.sha256()
+        for text in (weasyprint.__version__, pikepdf.__version__, front_html, run.attachment_date,
+                     json.dumps(attachments, ensure_ascii=False), json.dumps(links, sort_keys=True),
+                     *(part.entry.key + part.title for part in parts)):
+            digest.update(text.encode("utf-8"))
+        key = digest.hexdigest()
+        entry = self.cache.get(run.course_slot, key)
+        if entry is None:
+            front_job = RenderJob(
+                name=run.course_target.name, html=front_html, base_dir=run.base_dir, embedded_files=frozenset(),
+                attachments=(), refused_roots=run.refused_roots, timestamp=_timestamp(run.attachment_date),
+                label_prefix="",
+            )
+            front = render_job(front_job)
+            book_parts = [
+                BookPart(part.entry.pdf, _bookmark(part, run.language), part.label_prefix) for part in parts
+            ]
+            try:
+                pdf = assemble_book(
+                    front.pdf, book_parts, resolve=lambda uri: resolve_address(links, uri),
+                    attachments=attachments, attachment_date=run.attachment_date,
+                )
+            except BookError as error:
+                raise PdfBuildError(f"PDF {run.course_target.name}: {error}") from None
+            entry = self.cache.put(run.course_slot, key, pdf, pages=front.pages + sum(p.entry.pages for p in parts),
+                                   anchors={})
+            cached = False
+        else:
+            cached = True
+        write_atomically(run.course_target, entry.pdf.read_bytes())
+        return entry.pages, cached
+
+
+def _say_rendered(document: ChapterDocument):
+    def say(future: Future) -> None:
+        if future.cancelled() or future.exception() is not None:
+            return  # the build stops with the error, naming the page
+        render = future.result()
+        log.info(f"pdf {document.name}: {render.pages} pages, {render.seconds:.1f} s, rendered")
+
+    return say
+
+
+def _bookmark(document: ChapterDocument, language: str) -> str:
+    chapter = "Chapter" if language == "en" else "Chapitre"
+    return f"{chapter} {document.number} — {document.title}"
+
+
+def _contents_entry(document: ChapterDocument) -> dict:
+    """A chapter in the course PDF's contents, each entry with the page label it leads to."""
+    return {
+        "number": document.number,
+        "title": document.title,
+        "lang": document.language,
+        "anchor": document.anchor,
+        "label_prefix": document.label_prefix,
+        "pages": [
+            {
+                "anchor": page.anchor,
+                "title": page.title,
+                "label": document.page_label(page.anchor),
+                "sections": [(anchor, title, document.page_label(anchor)) for anchor, title in page.sections],
+            }
+            for page in document.pages
+        ],
+        "figures": [
+            (anchor, caption, document.page_label(anchor))
+            for page in document.pages
+            for anchor, caption in page.figures
+        ],
+    }
+
+
+def _address_map(languages: dict[str, LanguageRun], parts: list[ChapterDocument]) -> dict[str, str]:
+    """Every address a chapter PDF prints for a page of the course (in any language) -> its anchor."""
+    links = {}
+    for part in parts:
+        for run in languages.values():
+            links.update(run.addresses.get(part.stem, {}))
+    return links
+
+
+def resolve_address(links: dict[str, str], uri: str) -> str | None:
+    """The anchor a link of a chapter PDF leads to in the course PDF: `…/page/#section` -> `c3-p2-section`."""
+    fragment = uri.partition("#")[2]
+    anchor = links.get(page_address(uri))
+    if anchor is None:
+        return None
+    return f"{anchor}-{fragment}" if fragment else anchor
+
+
+def _timestamp(pdf_date: str) -> dt.datetime:
+    return dt.datetime.strptime(pdf_date, "D:%Y%m%d%H%M%SZ").replace(tzinfo=dt.UTC)
+
+
+def page_address(url: str) -> str:
+    """An absolute address as chapter PDFs print it, without #fragment, index.html or final slash."""
+    return url.partition("#")[0].removesuffix("index.html").rstrip("/")
+

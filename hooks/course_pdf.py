@@ -1,0 +1,50 @@
+"""MkDocs glue: once every language is built, finish the PDFs (course.pdf_build): wait for the
+chapters the workers lay out, assemble each language's course PDF, fill the home pages' lists.
+
+mkdocs-static-i18n builds the other languages from within the default language's
+post-build event: the run ends when the outermost build's post-build reaches us.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+from course.pdf_runs import ACTIVE
+from course.site import DEFAULT_LANGUAGE
+
+log = logging.getLogger("mkdocs.plugins.chapter_pdf")
+RUN_DEPTH = {"builds": 0}  # builds in progress in this process: 2 while the English one runs
+
+
+def on_pre_build(**_):
+    RUN_DEPTH["builds"] += 1
+    if RUN_DEPTH["builds"] == 1:
+        ACTIVE["run"] = None  # a new run: `mkdocs serve` rebuilds in the same process
+
+
+def on_build_error(**_):
+    RUN_DEPTH["builds"] = 0
+    run = ACTIVE["run"]
+    if run is not None:
+        run.cancel()
+    ACTIVE["run"] = None
+
+
+@event_priority(-500)  # after mkdocs-static-i18n's other languages (-100), before the audit (-1000)
+def on_post_build(**_):
+    RUN_DEPTH["builds"] = max(0, RUN_DEPTH["builds"] - 1)
+    run = ACTIVE["run"]
+    if RUN_DEPTH["builds"] or run is None:
+        return
+    from course.pdf_build import PdfBuildError
+
+    try:
+        for line in run.finish(DEFAULT_LANGUAGE):
+            log.info(line)
+    except PdfBuildError as error:
+        raise PluginError(str(error)) from None
+    finally:
+        ACTIVE["run"] = None
