@@ -96,8 +96,15 @@ test: install test-system-deps lint check ## Run every test (content checks, bui
 lint: install ## Check the Python code with ruff (hooks, tests, the TP application)
 	$(BIN)/ruff check hooks tests docs/tp
 
+# The peer `make bench` compares with (mkdocs-to-pdf), in its own environment: never a course dependency.
+BENCH_VENV := .bench-venv
+$(BENCH_VENV)/.installed-stamp: tests/bench-peer-requirements.txt
+	rm -rf $(BENCH_VENV) && $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --requirement tests/bench-peer-requirements.txt
+	@touch $@
+
 .PHONY: bench
-bench: install system-deps ## Build times: site only, site + PDFs warm (medians of 5), one cold PDF build
+bench: install system-deps $(BENCH_VENV)/.installed-stamp ## Build times vs no hooks and vs mkdocs-to-pdf, one-page edit vs cold (medians; BENCH_RUNS=3)
 	PYTHONPATH=hooks $(BIN)/python tests/bench.py
 
 .PHONY: lock
@@ -111,7 +118,7 @@ lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock
 
 .PHONY: clean
 clean: ## Remove the built site, build outputs and caches (keeps .venv)
-	rm -rf site build .cache .pytest_cache .ruff_cache
+	rm -rf site build .cache .pytest_cache .ruff_cache .bench-venv
 
 .PHONY: corrections
 corrections: install ## Table of the corrections (number, identifier, page, released or not and why), then of the TP folders they withhold

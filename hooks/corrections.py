@@ -132,7 +132,7 @@ def on_post_build(config, **_):
     if AUDIT["builds"] > 0 or "catalogue" not in AUDIT:
         return  # a language built from within the default language's build: audited with it
     try:
-        report = audit_outputs(_output_roots(config), _fingerprints())
+        report = audit_outputs(_output_roots(config), _fingerprints(), clean_cache=_audit_cache(config))
     except AuditError as error:
         raise PluginError(f"audit: {error}") from None
     for name in report.blind:
@@ -143,6 +143,11 @@ def on_post_build(config, **_):
         found = "; ".join(f"{leak.correction} in {leak.file} ('{leak.words}')" for leak in report.leaks[:10])
         raise PluginError(f"{report.summary()}: withheld text found, files removed: {found}")
     log.info(report.summary())
+
+
+def _audit_cache(config) -> Path:
+    """Beside the PDF cache: files found clean by an earlier build are not read again."""
+    return Path(config.config_file_path or ".").resolve().parent / ".cache" / "audit"
 
 
 def _output_roots(config) -> list[Path]:

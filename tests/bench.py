@@ -1,48 +1,160 @@
-"""`make bench`: how long the real site takes to build, as medians printed side by side.
+"""`make bench`: the course's build times side by side with what a user would otherwise pick, in one run.
 
-- site only (fr + en, PDF=0): median of 5 builds — the figure later changes compare against;
-- site and PDFs with a warm cache (what `make build` costs when no chapter changed): median of 5;
-- site and PDFs from a cold cache (every PDF rendered): one build.
-Figures are compared within one run on one machine, never to a fixed threshold.
+On a copy of the course (the repository is never touched), medians of BENCH_RUNS runs (3):
+- our build with PDFs off vs the same mkdocs.yml without our hooks (the ratio the hooks cost);
+- our cold build (every PDF of both languages, empty cache) vs mkdocs-to-pdf making its one
+  whole-site PDF of the French pages (in .bench-venv, made by `make bench`, never a course dependency);
+- one page edited, then rebuilt with a warm cache, vs cold;
+- pages printed, milliseconds per printed page, the largest process's peak memory.
+Figures are compared within one run on one machine; the targets are printed beside them, never asserted.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import ROOT, run_mkdocs_build  # noqa: E402
+import pypdf
+import yaml
 
-RUNS = 5
+ROOT = Path(__file__).resolve().parent.parent
+PEER_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+EDITED_PAGE = "docs/03-objets-fondamentaux/cours-objets-fondamentaux.md"
+# Runs a build and prints the peak resident memory of the largest process it started (workers included).
+MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(f'PEAK_KB={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}', file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
 
 
-def timed_build(site: Path, env: dict) -> float:
+class Build:
+    def __init__(self, seconds: float, output: str):
+        self.seconds = seconds
+        self.output = output
+        found = re.search(r"PEAK_KB=(\d+)", output)
+        self.peak_mb = int(found.group(1)) / 1024 if found else 0.0
+
+
+def copy_course(scratch: Path) -> Path:
+    course = scratch / "course"
+    course.mkdir()
+    shutil.copy2(ROOT / "mkdocs.yml", course / "mkdocs.yml")
+    for folder in ("docs", "overrides", "hooks"):
+        shutil.copytree(ROOT / folder, course / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return course
+
+
+def variant(course: Path, name: str, change) -> Path:
+    """A copy of mkdocs.yml with `change` applied to its text (kept as text: it has !ENV tags)."""
+    path = course / f"mkdocs.{name}.yml"
+    path.write_text(change((course / "mkdocs.yml").read_text(encoding="utf-8")), encoding="utf-8")
+    return path
+
+
+def without_hooks(text: str) -> str:
+    return re.sub(r"\nhooks:\n(?:[ ]+.*\n|\s*#.*\n)+", "\n", text)
+
+
+def peer_config(text: str) -> str:
+    """The French site only (no i18n plugin, no English pages), our extension out, mkdocs-to-pdf in."""
+    text = without_hooks(text)
+    text = re.sub(r"\n  - course\.withhold\n", "\n", text)
+    text = re.sub(r"\n  - i18n:\n(?:    .*\n|\s*#.*\n)+", "\n", text)
+    text = text.replace("exclude_docs: |\n  /tp/\n", "exclude_docs: |\n  /tp/\n  *.en.md\n")
+    plugin = yaml.safe_dump(
+        [{"to-pdf": {"output_path": "pdf/formation-kubernetes.pdf", "cover_title": "Formation Kubernetes",
+                     "toc_level": 2, "author": "Formation Kubernetes"}}],
+        allow_unicode=True,
+    )
+    return text.replace("\nplugins:\n", "\nplugins:\n" + "".join(f"  {line}\n" for line in plugin.splitlines()), 1)
+
+
+def build(python: Path, config: Path, site: Path, env: dict) -> Build:
+    command = [str(python), "-c", MEASURE, str(python), "-m", "mkdocs", "build", "--config-file", str(config),
+               "--site-dir", str(site)]
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(config.parent / "hooks"), **env}
+    full_env.pop("CORRECTIONS", None)
     start = time.perf_counter()
-    build = run_mkdocs_build(ROOT / "mkdocs.yml", site, env=env)
-    elapsed = time.perf_counter() - start
-    if build.returncode != 0:
-        print(build.output, file=sys.stderr)
-        raise SystemExit(1)
-    return elapsed
+    result = subprocess.run(command, capture_output=True, text=True, env=full_env, cwd=config.parent)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        print(result.stdout + result.stderr, file=sys.stderr)
+        raise SystemExit(f"bench: the build of {config.name} failed")
+    return Build(seconds, result.stdout + result.stderr)
+
+
+def median(builds: list[Build]) -> float:
+    return statistics.median(build.seconds for build in builds)
+
+
+def runs(builds: list[Build]) -> str:
+    return ", ".join(f"{build.seconds:.1f}" for build in builds)
+
+
+def verdict(value: float, target: float) -> str:
+    return f"target <= {target:g}: {'met' if value <= target else 'NOT met'}"
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as scratch:
+    if not PEER_PYTHON.exists():
+        raise SystemExit("bench: .bench-venv is missing; run `make bench`, which creates it")
+    workers = os.environ.get("PDF_JOBS") or str(len(os.sched_getaffinity(0)))
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         scratch = Path(scratch)
-        cache = {"PDF_CACHE_DIR": str(scratch / "cache")}
-        cold = timed_build(scratch / "cold", {"PDF": "1", **cache})
-        rows = {
-            "site only (fr + en, no PDF)": [timed_build(scratch / f"html-{n}", {"PDF": "0"}) for n in range(RUNS)],
-            "site + PDFs, warm cache": [timed_build(scratch / f"warm-{n}", {"PDF": "1", **cache}) for n in range(RUNS)],
-        }
-    for label, timings in rows.items():
-        runs = ", ".join(f"{t:.2f}" for t in timings)
-        print(f"{label:<30} median of {RUNS}: {statistics.median(timings):6.2f} s   ({runs})")
-    print(f"{'site + PDFs, cold cache':<30} one build:   {cold:6.2f} s")
+        course = copy_course(scratch)
+        ours = course / "mkdocs.yml"
+        plain, peer = variant(course, "plain", without_hooks), variant(course, "peer", peer_config)
+        python = Path(sys.executable)
+        print(f"make bench: {RUNS} runs each, {workers} PDF workers, {os.cpu_count()} cores; medians in seconds")
+
+        hooks_off = [build(python, ours, scratch / f"off-{n}", {"PDF": "0"}) for n in range(RUNS)]
+        no_hooks = [build(python, plain, scratch / f"plain-{n}", {}) for n in range(RUNS)]
+        ratio = median(hooks_off) / median(no_hooks)
+        print(f"hooks, PDFs off vs no hooks  {median(hooks_off):6.1f} vs {median(no_hooks):6.1f}  "
+              f"ratio {ratio:4.2f}  {verdict(ratio, 1.10)}   ({runs(hooks_off)} / {runs(no_hooks)})")
+
+        cold = []
+        for n in range(RUNS):
+            cache = course / ".cache" / "pdf"
+            shutil.rmtree(cache, ignore_errors=True)
+            cold.append(build(python, ours, scratch / f"cold-{n}", {"PDF": "1", "PDF_CACHE_DIR": str(cache)}))
+        peers = [build(PEER_PYTHON, peer, scratch / f"peer-{n}", {}) for n in range(RUNS)]
+        ratio = median(cold) / median(peers)
+        peer_pages = len(pypdf.PdfReader(scratch / "peer-0" / "pdf" / "formation-kubernetes.pdf").pages)
+        pages = int(re.search(r"pdf: \d+ PDFs, (\d+) pages", cold[0].output).group(1))
+        print(f"cold, ours vs mkdocs-to-pdf  {median(cold):6.1f} vs {median(peers):6.1f}  "
+              f"ratio {ratio:4.2f}  {verdict(ratio, 0.5)}   ({runs(cold)} / {runs(peers)})")
+        print(f"  ours: site fr + en and {pages} PDF pages; mkdocs-to-pdf: site fr and {peer_pages} PDF pages")
+
+        edits = []
+        page = course / EDITED_PAGE
+        for n in range(RUNS):  # a different sentence each time: the chapter changes every run
+            page.write_text(page.read_text(encoding="utf-8") + f"\nUne phrase ajoutée pour le banc {n}.\n")
+            warm = {"PDF": "1", "PDF_CACHE_DIR": str(course / ".cache" / "pdf")}
+            edit = build(python, ours, scratch / f"edit-{n}", warm)
+            laid_out = re.findall(r"pdf (\S+): \d+ pages, [\d.]+ s, rendered", edit.output)
+            if laid_out != ["fr/03-objets-fondamentaux.pdf"]:
+                raise SystemExit(f"bench: one edited page re-rendered {laid_out}, expected its chapter only")
+            edits.append(edit)
+        ratio = median(edits) / median(cold)
+        print(f"one page edited vs cold      {median(edits):6.1f} vs {median(cold):6.1f}  "
+              f"ratio {ratio:4.2f}  {verdict(ratio, 0.25)}   ({runs(edits)})")
+
+        per_page = (median(cold) - median(hooks_off)) * 1000 / pages
+        print(f"PDF time per printed page    {per_page:6.1f} ms  (cold minus the site build, over {pages} pages; "
+              f"{verdict(per_page, 30)}); whole cold build {median(cold) * 1000 / pages:.1f} ms per page")
+        print(f"peak memory, largest process ours {max(b.peak_mb for b in cold):6.0f} MB, "
+              f"mkdocs-to-pdf {max(b.peak_mb for b in peers):6.0f} MB")
     return 0
 
 

@@ -83,3 +83,26 @@ def test_a_leak_in_a_pdf_text_or_attachment_is_found(tmp_path):
 def test_lines_of_numbers_are_no_fingerprint():
     found = fingerprints([Withheld("correction 2.3 'x'", "    IP:                       10.96.183.20\n")], [])
     assert found.by_run == {} and found.blind == ["correction 2.3 'x'"]
+
+
+def test_files_found_clean_are_not_read_again_until_they_change(tmp_path, monkeypatch):
+    import course.audit as audit
+
+    site, cache = tmp_path / "site", tmp_path / "audit-cache"
+    site.mkdir()
+    (site / "index.html").write_text("<p>Correction disponible après le TP.</p>")
+    (site / "tp.html").write_text("<p>Rien à voir.</p>")
+    read = []
+    original = audit.output_texts
+    monkeypatch.setattr(audit, "output_texts", lambda path: (read.append(path.name), original(path))[1])
+    assert audit_outputs([site], prints(), clean_cache=cache).leaks == []
+    assert sorted(read) == ["index.html", "tp.html"]
+    read.clear()
+    (site / "tp.html").write_text("<p>L'ordonnanceur place les trois nouveaux Pods sur le nœud le moins chargé.</p>")
+    report = audit_outputs([site], prints(), clean_cache=cache)
+    assert read == ["tp.html"] and [leak.file.name for leak in report.leaks] == ["tp.html"]
+    assert len(list(cache.iterdir())) == 1  # the verdict on the old tp.html is gone; a leak is never remembered
+    other = fingerprints([Withheld("correction 1.1 'x'", "Une autre réponse que personne ne lit encore ici.\n")], [])
+    read.clear()
+    audit_outputs([site], other, clean_cache=cache)
+    assert sorted(read) == ["index.html", "tp.html"]  # other fingerprints: every file is read again

@@ -8,6 +8,7 @@ import textwrap
 
 import pypdf
 import pytest
+from lxml import html as lxml_html
 
 from conftest import make_fixture_site, run_mkdocs_build
 from course.pdf_code import CONTINUATION, unwrap
@@ -78,6 +79,7 @@ PAGES = {
     "index.md": "# Accueil\n\nBienvenue.\n\n## Les PDF\n\n<!-- pdf-list -->\n",
     "00-accueil/outils.md": "# Outils de la formation\n\n"
     "Voir le [TP des bases](../01-bases/tp-deploiement.md#2-le-service).\n",
+    "00-accueil/outils.en.md": "# Training tools\n\nSee the [basics lab](../01-bases/tp-deploiement.md).\n",
     "01-bases/cours-bases.md": "# Cours : les bases\n\n## Pourquoi\n\n"
     "Lire le [TP](tp-deploiement.md) puis [la suite](../02-suite/cours-suite.md).\n\n"
     "![Un schéma de test](images/schema.svg)\n\n"
@@ -146,10 +148,31 @@ def chapter_pdf(course, stem="01-bases", language="fr"):
     return course[2].site / "pdf" / language / f"{stem}.pdf"
 
 
-def test_every_chapter_and_the_course_have_a_pdf_in_both_languages(course):
-    for language in ("fr", "en"):
-        for stem in ("00-accueil", "01-bases", "02-suite", "formation-kubernetes"):
-            assert chapter_pdf(course, stem, language).is_file(), (language, stem)
+def test_every_chapter_has_a_french_pdf_and_a_translated_one_an_english_pdf(course):
+    for stem in ("00-accueil", "01-bases", "02-suite", "formation-kubernetes"):
+        assert chapter_pdf(course, stem, "fr").is_file(), stem
+    # Only chapter 0 has a translated page: no French PDF relabelled as English for the others.
+    assert sorted(path.name for path in (course[2].site / "pdf" / "en").iterdir()) == [
+        "00-accueil.pdf", "formation-kubernetes.pdf"
+    ]
+    assert "Training tools" in pdf_text(chapter_pdf(course, "00-accueil", "en"))
+
+
+def test_the_english_site_links_the_french_pdf_of_an_untranslated_chapter(course):
+    site = course[2].site
+    tp_en = lxml_html.parse(str(site / "en" / "01-bases" / "tp-deploiement" / "index.html")).getroot()
+    (link,) = tp_en.xpath("//div[@class='course-pdf-link']/a")
+    assert link.get("href") == "../../../pdf/fr/01-bases.pdf" and link.get("hreflang") == "fr"
+    assert "(in French)" in link.text_content()
+    tools_en = lxml_html.parse(str(site / "en" / "00-accueil" / "outils" / "index.html")).getroot()
+    (link,) = tools_en.xpath("//div[@class='course-pdf-link']/a")
+    assert link.get("href") == "../../../pdf/en/00-accueil.pdf" and link.get("hreflang") is None
+    (pdf_list,) = lxml_html.parse(str(site / "en" / "index.html")).getroot().find_class("course-pdf-list")
+    links = {a.get("href"): a.get("hreflang") for a in pdf_list.iter("a")}
+    assert links == {
+        "../pdf/en/00-accueil.pdf": None, "../pdf/fr/01-bases.pdf": "fr", "../pdf/fr/02-suite.pdf": "fr",
+        "../pdf/en/formation-kubernetes.pdf": None,
+    }
 
 
 def test_metadata_outline_and_page_count(course):
@@ -172,7 +195,8 @@ def test_every_page_title_cover_contents_and_footer_are_printed(course):
     for title in ("Cours : les bases", "TP : déployer", "Chapitre 1", "Sommaire", "Édition stagiaire"):
         assert title in text
     pages = len(pypdf.PdfReader(chapter_pdf(course)).pages)
-    assert f"page 3 / {pages}" in text
+    assert "page 1-3" in text  # chapter-relative: the same number in the course PDF
+    assert pypdf.PdfReader(chapter_pdf(course)).page_labels == [f"1-{n}" for n in range(1, pages + 1)]
     for number in range(2, pages + 1):  # every page but the cover: edition and version in the footer
         footer = [line for line in page_text(chapter_pdf(course), number).splitlines() if line.strip()][-1]
         assert "Formation Kubernetes — édition stagiaire" in footer and "version du 2025-11-25" in footer
@@ -325,14 +349,18 @@ def test_home_page_lists_the_pdfs_with_page_counts(course):
     tp = (course[2].site / "01-bases" / "tp-deploiement" / "index.html").read_text()
     assert 'href="../../pdf/fr/01-bases.pdf"' in tp
     tp_en = (course[2].site / "en" / "01-bases" / "tp-deploiement" / "index.html").read_text()
-    assert 'href="../../../pdf/en/01-bases.pdf"' in tp_en
+    assert 'href="../../../pdf/fr/01-bases.pdf"' in tp_en  # untranslated: the French PDF
+    home_en = (course[2].site / "en" / "index.html").read_text()
+    english = len(pypdf.PdfReader(chapter_pdf(course, "00-accueil", "en")).pages)
+    assert 'href="../pdf/fr/01-bases.pdf"' in home_en and f"({pages} pages)" in home_en
+    assert 'href="../pdf/en/00-accueil.pdf"' in home_en and f"({english} pages)" in home_en
 
 
 def test_hide_mode_leaves_no_correction_in_any_pdf(tmp_path):
     config = write_course(tmp_path)
     result = build(tmp_path, config, mode="hide")
     pdfs = list((result.site / "pdf").rglob("*.pdf"))
-    assert len(pdfs) == 8
+    assert len(pdfs) == 6  # three chapters and the course in French; chapter 0 and the course in English
     for path in pdfs:
         assert "PDF-SENTINEL-CORRECTION" not in pdf_text(path)
     assert "Correction disponible après le TP" in pdf_text(result.site / "pdf" / "fr" / "01-bases.pdf")
@@ -364,19 +392,36 @@ def test_an_unknown_page_size_stops_the_build_with_its_name(tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_cache_reuses_unchanged_chapters_and_renders_a_changed_one(tmp_path):
+def rendered(output: str) -> list[str]:
+    """The chapter PDFs a build laid out, from its log."""
+    return sorted(re.findall(r"pdf (\S+\.pdf): \d+ pages, [\d.]+ s, rendered", output))
+
+
+def test_cache_reuses_unchanged_chapters_renders_a_changed_one_and_prunes_stale_entries(tmp_path):
     config = write_course(tmp_path)
     first = build(tmp_path, config)
-    assert "pdf fr/01-bases.pdf" in first.output and ", rendered" in first.output
+    assert rendered(first.output) == ["en/00-accueil.pdf", "fr/00-accueil.pdf", "fr/01-bases.pdf", "fr/02-suite.pdf"]
+    assert re.search(r"pdf fr/formation-kubernetes\.pdf: \d+ pages, [\d.]+ s, assembled from 3 chapters", first.output)
     second = build(tmp_path, config)
-    assert ", rendered" not in second.output
+    assert rendered(second.output) == [] and "assembled" not in second.output
     elsewhere = build(tmp_path, config, name="site-elsewhere")  # the cache does not depend on site_dir
-    assert ", rendered" not in elsewhere.output
+    assert rendered(elsewhere.output) == []
     page = tmp_path / "docs" / "02-suite" / "cours-suite.md"
     page.write_text(page.read_text() + "\nUne phrase ajoutée.\n")
+    stale = [tmp_path / "cache" / "trainee" / "fr" / "99-ancien", tmp_path / "cache" / "0123abcd.pdf"]
+    stale[0].mkdir()
+    (stale[0] / "0123abcd.pdf").write_bytes(b"%PDF-1.7")
+    stale[1].write_bytes(b"%PDF-1.7")
     third = build(tmp_path, config)
-    assert re.search(r"pdf fr/02-suite\.pdf: \d+ pages, [\d.]+ s, rendered", third.output)
+    assert rendered(third.output) == ["fr/02-suite.pdf"]  # an untranslated page: its French PDF only
     assert re.search(r"pdf fr/01-bases\.pdf: \d+ pages, [\d.]+ s, cached", third.output)
+    assert re.search(r"pdf fr/formation-kubernetes\.pdf: .*, assembled from 3 chapters", third.output)
+    assert "2 stale cache entries removed" in third.output and not any(path.exists() for path in stale)
+    assert len(list((tmp_path / "cache" / "trainee" / "fr" / "02-suite").glob("*.pdf"))) == 1  # the old render went
+    home = tmp_path / "docs" / "index.md"
+    home.write_text(home.read_text() + "\nUne ligne de plus.\n")  # a page of both languages (no translation)
+    fourth = build(tmp_path, config)
+    assert rendered(fourth.output) == ["en/00-accueil.pdf", "fr/00-accueil.pdf"]
 
 
 def test_missing_image_stops_the_build_naming_the_page_and_writes_no_pdf(tmp_path):
@@ -391,10 +436,118 @@ def test_missing_image_stops_the_build_naming_the_page_and_writes_no_pdf(tmp_pat
     assert not list((tmp_path / "site").rglob("*.tmp"))
 
 
-def test_two_builds_give_identical_pdfs(tmp_path):
+def test_one_worker_or_two_give_identical_pdfs(tmp_path):
     config = write_course(tmp_path)
-    first = build(tmp_path, config, cache=tmp_path / "cache-a", name="site-a")
-    second = build(tmp_path, config, cache=tmp_path / "cache-b", name="site-b")
-    for path in (first.site / "pdf").rglob("*.pdf"):
+    first = build(tmp_path, config, cache=tmp_path / "cache-a", name="site-a", env={"PDF_JOBS": "1"})
+    second = build(tmp_path, config, cache=tmp_path / "cache-b", name="site-b", env={"PDF_JOBS": "2"})
+    assert "laid out by 1 worker," in first.output and "laid out by 2 workers," in second.output
+    pdfs = sorted((first.site / "pdf").rglob("*.pdf"))
+    assert len(pdfs) == 6
+    for path in pdfs:
         twin = second.site / path.relative_to(first.site)
         assert path.read_bytes() == twin.read_bytes(), path.name
+
+
+def test_a_bad_pdf_jobs_stops_the_build_with_its_name(tmp_path):
+    config = write_course(tmp_path)
+    result = run_mkdocs_build(config, tmp_path / "site", env={"PDF": "1", "PDF_JOBS": "deux"})
+    assert result.returncode != 0 and "PDF_JOBS='deux': expected a whole number of workers" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_file_refused_in_a_worker_stops_the_build_naming_the_page(tmp_path):
+    pages = {**PAGES, "02-suite/cours-suite.md": '# Suite\n\n<p style="background: url(file:///etc/hostname)">x</p>\n'}
+    config = write_course(tmp_path, pages)
+    result = run_mkdocs_build(config, tmp_path / "site", env={"PDF": "1", "PDF_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.returncode != 0
+    assert "PDF 02-suite.pdf: 02-suite/cours-suite.md: a PDF may only embed files of the site" in result.output
+    assert "Traceback" not in result.output
+    assert not list((tmp_path / "site").rglob("*.tmp")) and not list((tmp_path / "cache").rglob("*.tmp"))
+
+
+COURSE = "formation-kubernetes"
+
+
+def labels(path) -> list[str]:
+    return pypdf.PdfReader(path).page_labels
+
+
+def test_the_course_pdf_is_the_chapter_pdfs_after_its_own_cover_and_contents(course):
+    book = chapter_pdf(course, COURSE)
+    chapters = [chapter_pdf(course, stem) for stem in ("00-accueil", "01-bases", "02-suite")]
+    front = [label for label in labels(book) if not label[0].isdigit()]
+    assert front == ["i", "ii"]  # cover and contents, then the chapters as they were rendered
+    assert labels(book)[len(front):] == [label for path in chapters for label in labels(path)]
+    start = len(front) + len(labels(chapters[0]))
+    for number in range(1, len(labels(chapters[1])) + 1):  # the same pages, word for word
+        assert page_text(book, start + number) == page_text(chapters[1], number)
+    attachments = pypdf.PdfReader(book).attachments
+    assert attachments["deployment.yaml"] == [DEPLOYMENT.encode()] and "etc-formation-web.conf" in attachments
+
+
+def destination_label(reader, annotation) -> str:
+    return reader.page_labels[reader.get_destination_page_number(annotation_destination(reader, annotation))]
+
+
+def annotation_destination(reader, annotation):
+    from pypdf.generic import Destination
+
+    target = annotation["/Dest"]
+    return Destination("", target[0], target[1], *target[2:])
+
+
+def test_the_course_contents_print_the_page_each_entry_leads_to(course):
+    book = chapter_pdf(course, COURSE)
+    reader = pypdf.PdfReader(book)
+    contents = page_text(book, 2)
+    annotations = [annotation.get_object() for annotation in reader.pages[1]["/Annots"]]
+    # An entry's text, leader and number are boxes of their own, each with its link: one entry each.
+    entries = [a for i, a in enumerate(annotations) if i == 0 or list(a["/Dest"]) != list(annotations[i - 1]["/Dest"])]
+    printed = re.findall(r"(\d+-\d+)\s*$", contents, re.MULTILINE)
+    assert len(entries) == len(printed) >= 9  # chapters, pages, sections, the figure
+    assert [destination_label(reader, entry) for entry in entries] == printed
+    section = re.search(r"2\. Le service \.+ (\d+-\d+)", contents).group(1)
+    assert "2. Le service" in page_text(book, reader.page_labels.index(section) + 1)
+
+
+def test_the_course_bookmarks_nest_each_chapter_and_lead_to_its_pages(course):
+    reader = pypdf.PdfReader(chapter_pdf(course, COURSE))
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    assert [plain(item.title) for item in top] == ["Chapitre 0 — Accueil", "Chapitre 1 — Bases", "Chapitre 2 — Suite"]
+    assert [reader.page_labels[reader.get_destination_page_number(item)] for item in top] == ["0-1", "1-1", "2-1"]
+    bases = reader.outline[reader.outline.index(top[1]) + 1]
+    pages = [item for item in bases if not isinstance(item, list)]
+    assert [plain(item.title) for item in pages] == ["Cours : les bases", "TP : déployer"]
+    for item in pages:
+        number = reader.get_destination_page_number(item) + 1
+        assert plain(item.title) in page_text(chapter_pdf(course, COURSE), number)
+
+
+def test_links_between_chapters_lead_inside_the_course_pdf(course):
+    reader = pypdf.PdfReader(chapter_pdf(course, COURSE))
+    uris = [
+        annotation.get_object().get("/A", {}).get("/URI", "")
+        for page in reader.pages for annotation in page.get("/Annots") or []
+    ]
+    assert not [uri for uri in uris if uri.startswith(PUBLISHED + "0")]  # every page of the course is inside
+    cours = next(i for i, page in enumerate(reader.pages) if "Lire le TP puis la suite" in page.extract_text())
+    targets = [
+        plain(reader.pages[reader.get_destination_page_number(annotation_destination(reader, a.get_object()))]
+              .extract_text().split("\n")[1])
+        for a in reader.pages[cours]["/Annots"] if "/Dest" in a.get_object()
+    ]
+    assert "Cours : la suite" in targets and "TP : déployer" in targets
+
+
+def test_the_course_pdf_is_one_tagged_document(course):
+    reader = pypdf.PdfReader(chapter_pdf(course, COURSE))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "fr"
+    tree = root["/StructTreeRoot"]
+    keys = {int(key) for key in tree["/ParentTree"]["/Nums"][::2]}
+    assert len(tree["/K"]) == 4  # its own cover and contents, then one Document per chapter
+    for page in reader.pages:
+        assert int(page["/StructParents"]) in keys
+        for annotation in page.get("/Annots") or []:
+            assert int(annotation.get_object()["/StructParent"]) in keys
+    assert int(tree["/ParentTreeNextKey"]) == max(keys) + 1

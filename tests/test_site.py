@@ -10,7 +10,7 @@ import pypdf
 import pytest
 from lxml import html as lxml_html
 
-from conftest import make_fixture_site, run_mkdocs_build
+from conftest import ROOT, make_fixture_site, run_mkdocs_build
 
 ASSET_ATTRIBUTES = {
     "script": "src",
@@ -75,16 +75,19 @@ def test_home_pages_name_the_kubernetes_version_of_mkdocs_yml(real_site, real_co
         assert f"Kubernetes {version}" in text, home
 
 
-def test_every_chapter_has_its_pdf_in_both_languages_with_translated_titles(real_site, real_config):
+def test_every_chapter_has_its_pdf_and_a_translated_one_its_english_pdf(real_site, real_config):
     chapters = [next(iter(section)) for section in real_config["nav"]]
     folders = sorted({page.split("/")[0] for page in nav_pages(real_config) if "/" in page})
     assert len(folders) == len(chapters)
-    for language in ("fr", "en"):
-        for folder in folders:
-            assert (real_site.site / "pdf" / language / f"{folder}.pdf").is_file(), (language, folder)
-    english = pypdf.PdfReader(real_site.site / "pdf" / "en" / "01-premiers-pas.pdf")
-    assert english.metadata.title == "Kubernetes training — 1. First steps (trainee edition)"
-    assert english.trailer["/Root"]["/Lang"] == "en"
+    for folder in [*folders, "formation-kubernetes"]:
+        assert (real_site.site / "pdf" / "fr" / f"{folder}.pdf").is_file(), folder
+    translated = sorted({page.split("/")[0] for page in nav_pages(real_config)
+                         if "/" in page and (ROOT / "docs" / page.replace(".md", ".en.md")).is_file()})
+    english = sorted(path.stem for path in (real_site.site / "pdf" / "en").glob("*.pdf"))
+    assert english == sorted([*translated, "formation-kubernetes"])  # no French PDF relabelled as English
+    welcome = pypdf.PdfReader(real_site.site / "pdf" / "en" / "00-accueil.pdf")
+    assert welcome.metadata.title == "Kubernetes training — 0. Home (trainee edition)"
+    assert welcome.trailer["/Root"]["/Lang"] == "en"
 
 
 def test_404_page_in_french_at_the_root_and_in_english_under_en(real_site):

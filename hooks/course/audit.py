@@ -11,6 +11,7 @@ breaks do not hide a match.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -163,10 +164,15 @@ def group(count: int) -> str:
     return f"{count:,}".replace(",", "\u202f")
 
 
-def audit_outputs(roots: list[Path], prints: Fingerprints) -> AuditReport:
-    """Read every file under `roots` and report each withheld correction found in it."""
+def audit_outputs(roots: list[Path], prints: Fingerprints, *, clean_cache: Path | None = None) -> AuditReport:
+    """Read every file under `roots` and report each withheld correction found in it.
+
+    `clean_cache` remembers the files found clean, by their bytes and the fingerprints looked
+    for: a file that did not change since the last build is not read again (theme assets, PDFs).
+    """
     leaks, count = [], 0
     seen, matcher = set(), prints.matcher()
+    verdicts = CleanVerdicts(clean_cache, prints) if clean_cache else None
     for root in roots:
         if not root.is_dir():
             continue
@@ -175,14 +181,48 @@ def audit_outputs(roots: list[Path], prints: Fingerprints) -> AuditReport:
                 continue
             seen.add(path.resolve())
             count += 1
-            if not prints.by_run:
+            if not prints.by_run or (verdicts and verdicts.known_clean(path)):
                 continue
             for text in output_texts(path):
                 leak = matcher.first(text)
                 if leak:
                     leaks.append(Leak(leak[0], path, " ".join(leak[1])))
                     break
+            else:
+                if verdicts:
+                    verdicts.remember(path)
+    if verdicts:
+        verdicts.forget_the_rest()
     return AuditReport(prints.corrections, count, leaks, prints.blind)
+
+
+class CleanVerdicts:
+    """Files found clean: one empty file per (fingerprints, file bytes) digest, pruned after each audit."""
+
+    def __init__(self, folder: Path, prints: Fingerprints):
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(json.dumps(sorted(prints.by_run.items()), ensure_ascii=False).encode())
+        self.prints = digest.hexdigest()
+        self.used: set[str] = set()
+        self._current: dict[Path, str] = {}
+
+    def _key(self, path: Path) -> str:
+        key = hashlib.sha256(self.prints.encode() + hashlib.sha256(path.read_bytes()).digest()).hexdigest()
+        self._current[path] = key
+        self.used.add(key)
+        return key
+
+    def known_clean(self, path: Path) -> bool:
+        return (self.folder / self._key(path)).is_file()
+
+    def remember(self, path: Path) -> None:
+        (self.folder / self._current[path]).touch()
+
+    def forget_the_rest(self) -> None:
+        for old in self.folder.iterdir():
+            if old.name not in self.used:
+                old.unlink(missing_ok=True)
 
 
 def output_texts(path: Path) -> Iterator[str]:

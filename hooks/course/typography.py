@@ -58,21 +58,14 @@ def french_typography(fragment: str) -> str:
     Only text nodes change: attributes (href, title, alt…) keep what the author wrote.
     """
     root = parse_fragment(fragment)
+    # Code and its descendants, found once (looking up each node's ancestors cost a second per build).
+    verbatim = {node for element in root.iter(*VERBATIM_TAGS) for node in element.iter()}
     for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue  # comments and processing instructions
-        if _is_verbatim(element):
-            continue
+        if not isinstance(element.tag, str) or element in verbatim:
+            continue  # comments and processing instructions, code
         if element.text:
             element.text = french_typography_text(element.text)
         for child in element:
-            if child.tail and not _is_verbatim(element):
+            if child.tail:
                 child.tail = french_typography_text(child.tail)
     return serialize_fragment(root)
-
-
-def _is_verbatim(element) -> bool:
-    return any(
-        isinstance(node.tag, str) and node.tag in VERBATIM_TAGS
-        for node in (element, *element.iterancestors())
-    )
