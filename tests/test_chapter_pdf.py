@@ -485,15 +485,14 @@ def test_the_course_pdf_is_the_chapter_pdfs_after_its_own_cover_and_contents(cou
     assert attachments["deployment.yaml"] == [DEPLOYMENT.encode()] and "etc-formation-web.conf" in attachments
 
 
+def destination_page(reader, annotation) -> int:
+    """The index of the page an explicit link destination ([page /XYZ left top zoom]) leads to."""
+    pages = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
+    return pages[annotation["/Dest"][0].idnum]
+
+
 def destination_label(reader, annotation) -> str:
-    return reader.page_labels[reader.get_destination_page_number(annotation_destination(reader, annotation))]
-
-
-def annotation_destination(reader, annotation):
-    from pypdf.generic import Destination
-
-    target = annotation["/Dest"]
-    return Destination("", target[0], target[1], *target[2:])
+    return reader.page_labels[destination_page(reader, annotation)]
 
 
 def test_the_course_contents_print_the_page_each_entry_leads_to(course):
@@ -502,8 +501,8 @@ def test_the_course_contents_print_the_page_each_entry_leads_to(course):
     contents = page_text(book, 2)
     annotations = [annotation.get_object() for annotation in reader.pages[1]["/Annots"]]
     # An entry's text, leader and number are boxes of their own, each with its link: one entry each.
-    entries = [a for i, a in enumerate(annotations) if i == 0 or list(a["/Dest"]) != list(annotations[i - 1]["/Dest"])]
-    printed = re.findall(r"(\d+-\d+)\s*$", contents, re.MULTILINE)
+    entries = [a for i, a in enumerate(annotations) if i == 0 or a["/Contents"] != annotations[i - 1]["/Contents"]]
+    printed = re.findall(r"\.{3,}\s*(\d+-\d+)\s*$", contents, re.MULTILINE)
     assert len(entries) == len(printed) >= 9  # chapters, pages, sections, the figure
     assert [destination_label(reader, entry) for entry in entries] == printed
     section = re.search(r"2\. Le service \.+ (\d+-\d+)", contents).group(1)
@@ -532,11 +531,10 @@ def test_links_between_chapters_lead_inside_the_course_pdf(course):
     assert not [uri for uri in uris if uri.startswith(PUBLISHED + "0")]  # every page of the course is inside
     cours = next(i for i, page in enumerate(reader.pages) if "Lire le TP puis la suite" in page.extract_text())
     targets = [
-        plain(reader.pages[reader.get_destination_page_number(annotation_destination(reader, a.get_object()))]
-              .extract_text().split("\n")[1])
+        plain(reader.pages[destination_page(reader, a.get_object())].extract_text())
         for a in reader.pages[cours]["/Annots"] if "/Dest" in a.get_object()
     ]
-    assert "Cours : la suite" in targets and "TP : déployer" in targets
+    assert any("Cours : la suite" in text for text in targets) and any("TP : déployer" in text for text in targets)
 
 
 def test_the_course_pdf_is_one_tagged_document(course):

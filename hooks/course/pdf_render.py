@@ -25,6 +25,7 @@ import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF for accessibility
+RENDER_FORMAT = "chapter-2"  # what a render holds beside its PDF (anchors on their first page): in the cache key
 
 
 class PdfFetchError(ValueError):
@@ -144,7 +145,8 @@ class RenderJob:
 
     def key(self) -> str:
         extra = json.dumps([self.attachments, self.timestamp.isoformat(), self.label_prefix], ensure_ascii=False)
-        return cache_key(self.html + extra, set(self.embedded_files), PDF_VARIANT, self.base_dir.resolve())
+        variant = f"{PDF_VARIANT} {RENDER_FORMAT}"
+        return cache_key(self.html + extra, set(self.embedded_files), variant, self.base_dir.resolve())
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,10 @@ def render_job(job: RenderJob) -> Render:
             ]
             or None,
         )
-    anchors = {name: index for index, page in enumerate(document.pages) for name in page.anchors}
+    anchors = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)  # an element that runs over pages is anchored on its first
     return Render(pdf, len(document.pages), anchors, time.perf_counter() - start)
 
 
