@@ -249,7 +249,6 @@ def _contents_entry(document: ChapterDocument) -> dict:
                 "anchor": page.anchor,
                 "title": page.title,
                 "label": document.page_label(page.anchor),
-                "sections": [(anchor, title, document.page_label(anchor)) for anchor, title in page.sections],
             }
             for page in document.pages
         ],
