@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from course.chapters import Chapter
 from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
@@ -84,6 +85,9 @@ def normalize_source(markdown: str) -> list[str]:
 def scan_corrections(markdown: str, *, page: str, file: str | None = None) -> list[CorrectionSource]:
     """Return the corrections of a page in order, or raise CorrectionError at the faulty line.
 
+    Each page is read by both languages' builds and the Markdown extension: the result (immutable
+    corrections) is remembered for the same text, page and file.
+
     The body of a correction is every line after its header that is blank or
     indented 4 spaces more than the header, up to the first line that is not.
     That line must leave no doubt that the correction has ended, for Markdown
@@ -92,7 +96,11 @@ def scan_corrections(markdown: str, *, page: str, file: str | None = None) -> li
     "lazy" line), or when it falls inside a code block opened in the body.
     `file` is the path of the Markdown read when it is a translation of `page`.
     """
-    file = file or page
+    return list(_scan_corrections(markdown, page, file or page))
+
+
+@lru_cache(maxsize=256)
+def _scan_corrections(markdown: str, page: str, file: str) -> tuple[CorrectionSource, ...]:
     lines = normalize_source(markdown)
     code = lines_in_code("\n".join(lines))
     blocks = list(fenced_blocks("\n".join(lines)))
@@ -130,7 +138,7 @@ def scan_corrections(markdown: str, *, page: str, file: str | None = None) -> li
                 body="\n".join(body) + "\n",
             )
         )
-    return found
+    return tuple(found)
 
 
 def _refuse_lookalike(line: str, where: str) -> None:

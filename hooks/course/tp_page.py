@@ -9,6 +9,7 @@ a question takes the number of the correction that answers it ("Question 3.4" is
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from course.html import parse_fragment, serialize_fragment
 
@@ -22,6 +23,7 @@ _STEP_NUMBER = re.compile(r"^\s*(\d+)\.\s")
 _HEADINGS = ("h2", "h3", "h4")
 
 
+@lru_cache(maxsize=256)  # the English build renders the same untranslated pages again
 def decorate_tp_page(fragment: str, *, steps: bool) -> str:
     """Number and style the questions, badge the optional parts, mark the numbered steps (`steps`)."""
     if not fragment:

@@ -8,6 +8,7 @@ touched.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from course.html import parse_fragment, serialize_fragment
 
@@ -52,6 +53,7 @@ def french_typography_text(text: str) -> str:
     return french_apostrophes_text(french_spacing_text(text))
 
 
+@lru_cache(maxsize=256)  # the English build renders the same untranslated pages again
 def french_typography(fragment: str) -> str:
     """Apply French spacing and apostrophes to every text node of an HTML fragment outside code.
 
