@@ -183,6 +183,7 @@ def _language_run(config, cache):
             }
             for chapter in STATE["chapters"]
         },
+        titles={chapter.slug: STATE["titles"][chapter.number] for chapter in STATE["chapters"]},
         course_target=STATE["output_dir"] / language / f"{pdf_stem(COURSE_PDF_STEM, edition, language)}.pdf",
         course_slot=cache.slot(edition, language, COURSE_PDF_STEM),
         render_front=_front_renderer(config),

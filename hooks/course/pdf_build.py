@@ -73,6 +73,7 @@ class LanguageRun:
     language: str
     chapters: dict[str, ChapterDocument]  # stem -> this language's PDF of the chapter
     addresses: dict[str, dict[str, str]]  # stem -> {page address on the site: page anchor}
+    titles: dict[str, str]  # stem -> the chapter's title in this language (its nav section)
     course_target: Path
     course_slot: Path
     render_front: Callable[[list[dict]], str]  # contents entries -> the front matter's HTML
@@ -184,14 +185,14 @@ class PdfRun:
         return [self._pdf_of(stem, run.language, default_language) for stem in self._stems(default_language)]
 
     def _course(self, run: LanguageRun, parts: list[ChapterDocument]) -> tuple[int, bool]:
-        entries = [_contents_entry(part) for part in parts]
+        entries = [_contents_entry(part, run.titles.get(part.stem, part.title)) for part in parts]
         front_html = run.render_front(entries)
         attachments = unique_file_names([file for part in parts for page in part.pages for file in page.code_files])
         links = _address_map(self.languages, parts)
         digest = hashlib.sha256()
         for text in (weasyprint.__version__, pikepdf.__version__, front_html, run.attachment_date,
                      json.dumps(attachments, ensure_ascii=False), json.dumps(links, sort_keys=True),
-                     *(part.entry.key + part.title for part in parts)):
+                     *(part.entry.key + run.titles.get(part.stem, part.title) for part in parts)):
             digest.update(text.encode("utf-8"))
         key = digest.hexdigest()
         entry = self.cache.get(run.course_slot, key)
@@ -203,7 +204,7 @@ class PdfRun:
             )
             front = render_job(front_job)
             book_parts = [
-                BookPart(part.entry.pdf, _bookmark(part, run.language), part.label_prefix) for part in parts
+                BookPart(part.entry.pdf, _bookmark(part, run), part.label_prefix) for part in parts
             ]
             try:
                 pdf = assemble_book(
@@ -231,16 +232,17 @@ def _say_rendered(document: ChapterDocument):
     return say
 
 
-def _bookmark(document: ChapterDocument, language: str) -> str:
-    chapter = "Chapter" if language == "en" else "Chapitre"
-    return f"{chapter} {document.number} — {document.title}"
+def _bookmark(document: ChapterDocument, run: LanguageRun) -> str:
+    chapter = "Chapter" if run.language == "en" else "Chapitre"
+    return f"{chapter} {document.number} — {run.titles.get(document.stem, document.title)}"
 
 
-def _contents_entry(document: ChapterDocument) -> dict:
-    """A chapter in the course PDF's contents, each entry with the page label it leads to."""
+def _contents_entry(document: ChapterDocument, title: str) -> dict:
+    """A chapter in the course PDF's contents (its title in the course's language), each entry with
+    the page label it leads to."""
     return {
         "number": document.number,
-        "title": document.title,
+        "title": title,
         "lang": document.language,
         "anchor": document.anchor,
         "label_prefix": document.label_prefix,
