@@ -33,6 +33,7 @@ from course.pdf_render import PdfFetchError, RenderJob, fetch_error_page, render
 from course.pdf_site import COURSE_PDF_STEM
 
 log = logging.getLogger("mkdocs.plugins.chapter_pdf")
+RENDER_TIMEOUT = 900  # seconds for one chapter: a hung worker stops the build instead of holding it forever
 
 
 class PdfBuildError(RuntimeError):
@@ -163,7 +164,11 @@ class PdfRun:
     def _complete(self, document: ChapterDocument) -> None:
         if document.future is not None:
             try:
-                render = document.future.result()
+                render = document.future.result(timeout=RENDER_TIMEOUT)
+            except TimeoutError:
+                raise PdfBuildError(
+                    f"PDF {document.target.name}: not laid out after {RENDER_TIMEOUT} s (a worker process hangs?)"
+                ) from None
             except PdfFetchError as error:
                 page = fetch_error_page(error, document.sources)
                 raise PdfBuildError(f"PDF {document.target.name}: {page}: {error}") from None
