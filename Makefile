@@ -16,12 +16,12 @@ export NO_MKDOCS_2_WARNING := 1
 # Debian packages: what a build needs (WeasyPrint's Pango, fonts, poppler for the audit of the PDFs),
 # what the tests add.
 BUILD_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji poppler-utils
-TEST_PACKAGES := chromium hunspell hunspell-fr hunspell-en-us redis-server
+TEST_PACKAGES := chromium hunspell hunspell-fr hunspell-en-us redis-server golang-go
 # Each package is checked by a file it installs, so nothing runs when all are present.
 PACKAGE_PROBES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
 	/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf /usr/bin/pdftotext /usr/bin/pdfdetach
 TEST_PROBES := /usr/bin/chromium /usr/bin/hunspell \
-	/usr/share/hunspell/fr_FR.dic /usr/share/hunspell/en_US.dic /usr/bin/redis-server
+	/usr/share/hunspell/fr_FR.dic /usr/share/hunspell/en_US.dic /usr/bin/redis-server /usr/bin/go
 
 .PHONY: help
 help: ## List the targets

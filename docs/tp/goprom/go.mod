@@ -1,0 +1,3 @@
+module goprom
+
+go 1.19
