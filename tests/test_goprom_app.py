@@ -8,6 +8,7 @@ is read with prometheus-client's parser, the one Prometheus' own Python client s
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,3 +227,40 @@ def test_sigterm_turns_healthz_to_503_then_exits(start):
         time.sleep(0.05)
     assert app.get("/")[0] == 200  # still serving while it leaves the endpoints
     assert app.stop() == 0
+
+
+PAGE = ROOT / "docs" / "08-observabilite-deploiement" / "tp-strategies-deploiement.md"
+
+
+def test_every_file_the_page_names_is_in_the_folder():
+    named = set(re.findall(r"k8s/[\w./-]*[\w/]", PAGE.read_text(encoding="utf-8")))
+    assert len(named) > 15
+    missing = sorted(path for path in named if not (APP_FOLDER / path).exists())
+    assert not missing, f"the page names files that docs/tp/goprom lacks: {missing}"
+
+
+def test_the_manifests_use_the_images_the_dockerfile_builds():
+    built = set(re.findall(r"docker build -t (goprom:[\d.]+)", (APP_FOLDER / "Dockerfile").read_text()))
+    assert built == {"goprom:1.0", "goprom:2.0", "goprom:2.1"}
+    used = set()
+    for path in (APP_FOLDER / "k8s").rglob("*.yaml"):
+        for document in yaml.safe_load_all(path.read_text()):
+            containers = (document or {}).get("spec", {}).get("template", {}).get("spec", {}).get("containers", [])
+            used.update(container["image"] for container in containers)
+    assert used and used <= built
+
+
+def test_the_analysis_query_filters_on_labels_the_series_have(start):
+    """app and rollouts_pod_template_hash come from the ServiceMonitor; the others from goprom."""
+    monitor = next(d for d in yaml.safe_load_all((APP_FOLDER / "k8s" / "supervision.yaml").read_text())
+                   if d["kind"] == "ServiceMonitor")
+    target_labels = {label.replace("-", "_") for label in monitor["spec"]["podTargetLabels"]}
+    template = yaml.safe_load((APP_FOLDER / "k8s" / "argo-analysis" / "analysistemplate.yaml").read_text())
+    query = template["spec"]["metrics"][0]["provider"]["prometheus"]["query"]
+    filtered = set(re.findall(r"(\w+)\s*(?:=~|!~|!=|=)\s*\"", query))
+    app = start(VERSION="1.0")
+    app.get("/")
+    series_labels = {name for (metric, labels) in app.samples() if metric == "http_requests_total"
+                     for name, _ in labels}
+    assert filtered and filtered <= series_labels | target_labels
+    assert {"app", "rollouts_pod_template_hash"} <= target_labels
