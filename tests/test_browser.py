@@ -230,8 +230,11 @@ def test_search_gives_each_section_once_with_its_page_in_the_reader_language(
         assert not any(path.startswith("/en/") for path in links)
     assert len(links) == len(set(links)), "a section appears twice"
 
-    # A section result opens that section of the page, in the same language.
-    section = page.locator(".md-search-result__item--section a, a.md-search-result__link[href*='#']").first
+    # A section result opens that section of the page, in the same language. Material folds the
+    # sections of a page whose title matches best under "more on this page": click a visible one.
+    section = page.locator(
+        ".md-search-result__item--section a:visible, a.md-search-result__link[href*='#']:visible"
+    ).first
     href = section.get_attribute("href")
     section.click()
     page.wait_for_url(href)
