@@ -27,6 +27,7 @@ from course.tp_files import (
     human_size,
     list_folders,
     pack_folder,
+    parse_bases,
     parse_settings,
     replace_markers,
 )
@@ -43,13 +44,18 @@ def on_config(config, **_):
         folders = list_folders(tp_dir)
         check_folder_names(folders)
         answers = parse_settings(config.extra.get("tp_files"), folders=folders)
+        bases = parse_bases(config.extra.get("tp_files"), folders=folders)
     except TpFilesError as error:
         raise PluginError(str(error)) from None
     STATE.update(
         tp_dir=tp_dir,
         folders=folders,
         answers=answers,
-        archives={folder: pack_folder(tp_dir / folder, name=folder) for folder in folders},
+        bases=bases,
+        archives={
+            folder: pack_folder(tp_dir / folder, name=folder, base=tp_dir / bases[folder] if folder in bases else None)
+            for folder in folders
+        },
         docs_label=docs_dir_label(config),
     )
 
@@ -121,6 +127,7 @@ def _render(folder: str, *, location: str, language: str) -> str:
     return STATE["template"].render(
         lang=language,
         folder=folder,
+        base=STATE["bases"].get(folder),
         published=_published(folder),
         href=pdf_href(location, f"{TP_FOLDER}/{folder}.zip"),
         size=human_size(len(STATE["archives"][folder]), language),

@@ -16,13 +16,13 @@ from course.site import correction_catalogue
 from course.tp_files import (
     TpFilesError,
     answer_availability,
-    archive_entries,
     find_markers,
     format_day,
     human_size,
     list_folders,
     missing_folders,
     pack_folder,
+    parse_bases,
     parse_settings,
     replace_markers,
 )
@@ -205,20 +205,49 @@ def test_an_unknown_correction_identifier_is_refused(tmp_path):
         answer_availability(built, "demo-final", release=[], mode="release", today=dt.date(2026, 12, 1))
 
 
-def test_every_folder_with_the_monsterstack_app_carries_the_tested_one():
-    """The app is tested in docs/tp/monsterstack; a later starting folder copies it unchanged."""
+def test_every_archive_with_the_monsterstack_app_carries_the_tested_one(real_config):
+    """The app is tested in docs/tp/monsterstack and kept only there; a later starting folder
+    declares `base: monsterstack` and its archive carries the app unchanged, under its own files."""
     tp = ROOT / "docs" / "tp"
     shared = ["app", "Dockerfile", "boot.sh", "requirements.txt", ".dockerignore"]
+    bases = parse_bases(real_config["extra"]["tp_files"], folders=list_folders(tp))
 
-    def files(folder: Path) -> dict[str, bytes]:
-        return {
-            relative.as_posix(): (folder / relative).read_bytes()
-            for relative in archive_entries(folder)
-            if relative.parts[0] in shared and (folder / relative).is_file()
-        }
+    def files(archive: bytes, name: str) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(archive)) as packed:
+            return {
+                member.filename.removeprefix(f"{name}/"): packed.read(member)
+                for member in packed.infolist()
+                if not member.is_dir() and member.filename.removeprefix(f"{name}/").split("/")[0] in shared
+            }
 
-    reference = files(tp / "monsterstack")
-    copies = [path for path in tp.iterdir() if (path / "app" / "monstericon.py").is_file()]
-    assert len(copies) >= 2
-    for folder in copies:
-        assert files(folder) == reference, folder.name
+    reference = files(pack_folder(tp / "monsterstack", name="monsterstack"), "monsterstack")
+    copies = [path.parent.parent.name for path in tp.glob("*/app/monstericon.py")]
+    assert copies == ["monsterstack"]  # one copy of the application in the repository
+    assert len(bases) >= 2 and set(bases.values()) == {"monsterstack"}
+    for folder, base in bases.items():
+        archive = pack_folder(tp / folder, name=folder, base=tp / base)
+        assert files(archive, folder) == reference, folder
+
+
+def test_a_base_packs_its_files_under_the_folder_s_own(tmp_path):
+    base = tmp_path / "base"
+    (base / "app").mkdir(parents=True)
+    (base / "app" / "main.py").write_text("print('base')\n")
+    (base / "notes.txt").write_text("base notes\n")
+    folder = tmp_path / "later"
+    (folder / "k8s").mkdir(parents=True)
+    (folder / "k8s" / "web.yaml").write_text("kind: Service\n")
+    (folder / "notes.txt").write_text("later notes\n")
+    with zipfile.ZipFile(io.BytesIO(pack_folder(folder, name="later", base=base))) as archive:
+        assert sorted(archive.namelist()) == [
+            "later/", "later/app/", "later/app/main.py", "later/k8s/", "later/k8s/web.yaml", "later/notes.txt"
+        ]
+        assert archive.read("later/notes.txt") == b"later notes\n"
+
+
+def test_a_base_must_exist_and_have_no_base_of_its_own():
+    with pytest.raises(TpFilesError, match=r"tp_files.b.base: no folder docs/tp/nowhere/"):
+        parse_bases({"b": {"base": "nowhere"}}, folders=["a", "b"])
+    with pytest.raises(TpFilesError, match=r"tp_files.c.base: 'b' must be a folder without a base of its own"):
+        parse_bases({"b": {"base": "a"}, "c": {"base": "b"}}, folders=["a", "b", "c"])
+    assert parse_settings({"b": {"base": "a"}}, folders=["a", "b"]) == {}  # no correction to wait for

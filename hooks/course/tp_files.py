@@ -53,20 +53,46 @@ def list_folders(tp_dir: Path) -> list[str]:
 
 def parse_settings(value: object, *, folders: Iterable[str]) -> dict[str, str]:
     """`extra.tp_files` as {folder: correction identifier it answers}; checks every folder exists."""
+    return {folder: entry["answers"] for folder, entry in _settings(value, folders).items() if "answers" in entry}
+
+
+def parse_bases(value: object, *, folders: Iterable[str]) -> dict[str, str]:
+    """`extra.tp_files` as {folder: the folder its archive starts from}.
+
+    `base: monsterstack` packs docs/tp/monsterstack's files with the folder's own (which win):
+    the application lives once in the repository, every archive that needs it carries it.
+    """
+    settings = _settings(value, folders)
+    bases = {folder: entry["base"] for folder, entry in settings.items() if "base" in entry}
+    for folder, base in bases.items():
+        if base == folder or base in bases:
+            raise TpFilesError(f"{SETTINGS_KEY}.{folder}.base: '{base}' must be a folder without a base of its own")
+    return bases
+
+
+def _settings(value: object, folders: Iterable[str]) -> dict[str, dict[str, str]]:
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise TpFilesError(f"{SETTINGS_KEY}: expected a mapping such as {{monsterstack-k8s: {{answers: <id>}}}}")
     known = set(folders)
-    answers = {}
+    settings = {}
     for folder, entry in value.items():
         key = f"{SETTINGS_KEY}.{folder}"
         if folder not in known:
             raise TpFilesError(f"{key}: no folder docs/{TP_FOLDER}/{folder}/")
-        if not isinstance(entry, dict) or set(entry) != {"answers"} or not str(entry["answers"] or "").strip():
-            raise TpFilesError(f"{key}: expected {{answers: <correction identifier>}}, got {entry!r}")
-        answers[folder] = str(entry["answers"]).strip()
-    return answers
+        valid = (
+            isinstance(entry, dict) and entry and set(entry) <= {"answers", "base"}
+            and all(str(item or "").strip() for item in entry.values())
+        )
+        if not valid:
+            raise TpFilesError(
+                f"{key}: expected {{answers: <correction identifier>}} and/or {{base: <folder>}}, got {entry!r}"
+            )
+        settings[folder] = {name: str(item).strip() for name, item in entry.items()}
+        if settings[folder].get("base", folder) not in known:
+            raise TpFilesError(f"{key}.base: no folder docs/{TP_FOLDER}/{settings[folder]['base']}/")
+    return settings
 
 
 def check_folder_names(folders: Iterable[str]) -> None:
@@ -94,8 +120,15 @@ def archive_entries(folder: Path) -> list[Path]:
     return entries
 
 
-def pack_folder(folder: Path, *, name: str) -> bytes:
-    """A zip of `folder` whose entries sit under `name/`, byte-for-byte reproducible.
+def packed_files(folder: Path, base: Path | None = None) -> dict[Path, Path]:
+    """{path in the archive: file or folder on disk}: the base's, then the folder's own over them."""
+    packed = {relative: base / relative for relative in archive_entries(base)} if base else {}
+    packed.update({relative: folder / relative for relative in archive_entries(folder)})
+    return dict(sorted(packed.items()))
+
+
+def pack_folder(folder: Path, *, name: str, base: Path | None = None) -> bytes:
+    """A zip of `folder` (over `base`, if any) whose entries sit under `name/`, byte-for-byte reproducible.
 
     Entries are stored, not deflated: the files are a few kilobytes, and deflate's
     output can differ between zlib builds, which would change the bytes from one
@@ -104,8 +137,7 @@ def pack_folder(folder: Path, *, name: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.writestr(_entry(f"{name}/", directory=True), b"")
-        for relative in archive_entries(folder):
-            path = folder / relative
+        for relative, path in packed_files(folder, base).items():
             if path.is_dir():
                 archive.writestr(_entry(f"{name}/{relative.as_posix()}/", directory=True), b"")
             else:
