@@ -55,6 +55,7 @@ class ChapterDocument:
     target: Path
     slot: Path
     job: RenderJob
+    key: str = ""  # the job's cache key, computed once (it reads the embedded images)
     entry: CacheEntry | None = None  # set once rendered or found in the cache
     future: Future | None = None
     seconds: float = 0.0
@@ -96,7 +97,8 @@ class PdfRun:
         """Take a language's chapters: from the cache, or to the workers (rendered while MkDocs goes on)."""
         self.languages[run.language] = run
         for document in run.chapters.values():
-            document.entry = self.cache.get(document.slot, document.job.key())
+            document.key = document.job.key()
+            document.entry = self.cache.get(document.slot, document.key)
             if document.entry is None:
                 document.future = POOL.submit(document.job, workers=self.jobs)
                 document.future.add_done_callback(_say_rendered(document))
@@ -173,7 +175,7 @@ class PdfRun:
                 page = fetch_error_page(error, document.sources)
                 raise PdfBuildError(f"PDF {document.target.name}: {page}: {error}") from None
             document.entry = self.cache.put(
-                document.slot, document.job.key(), render.pdf, pages=render.pages, anchors=render.anchors
+                document.slot, document.key, render.pdf, pages=render.pages, anchors=render.anchors
             )
         start = time.perf_counter()
         write_atomically(document.target, document.entry.pdf.read_bytes())

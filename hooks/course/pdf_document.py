@@ -66,11 +66,6 @@ def chapter_prefix(number: int) -> str:
     return f"c{number}-"
 
 
-def normalised_address(url: str) -> str:
-    """A page's address as links name it: no `index.html`, no trailing slash."""
-    return _normalise(url)
-
-
 def prepare_pages(
     pages: list[PrintPage], *, site_dir: Path, site_url: str, anchor_prefix: str = ""
 ) -> list[PrintedPage]:
