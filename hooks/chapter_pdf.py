@@ -139,6 +139,21 @@ def on_env(env, **_):
     return env
 
 
+def on_pre_build(**_):
+    if STATE["enabled"]:
+        from course.pdf_pool import POOL
+
+        POOL.start(workers=STATE["settings"].jobs)  # the workers import WeasyPrint while MkDocs reads the pages
+
+
+def on_pre_template(template, *, config, **_):
+    # The first template is rendered once the pages are converted and the images copied: the chapters
+    # can be laid out while MkDocs writes the pages.
+    if STATE["enabled"] and not STATE.get("handed_over"):
+        _hand_over(config)
+    return template
+
+
 def on_post_build(config, **_):
     if not STATE["enabled"]:
         return
@@ -148,6 +163,13 @@ def on_post_build(config, **_):
             f"PDF links to other chapters point to {config.site_url} (SITE_URL is not set): "
             "for PDFs to hand out, build with SITE_URL=https://<published site>/ make build"
         )
+    if not STATE.get("handed_over"):
+        _hand_over(config)  # a theme without templates of its own
+
+
+def _hand_over(config) -> None:
+    """Give this language's chapters to the run: from the cache, or to the workers."""
+    STATE["handed_over"] = True
     # WeasyPrint takes a second to import: only when PDFs are made.
     from course.pdf_build import PdfRun
     from course.pdf_cache import PdfCache

@@ -26,10 +26,13 @@ def on_pre_build(**_):
 
 
 def on_build_error(**_):
+    from course.pdf_pool import POOL
+
     RUN_DEPTH["builds"] = 0
     run = ACTIVE["run"]
     if run is not None:
         run.cancel()
+    POOL.shutdown()  # started with the build, even if no chapter reached it
     ACTIVE["run"] = None
 
 

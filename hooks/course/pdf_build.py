@@ -100,7 +100,7 @@ class PdfRun:
             document.key = document.job.key()
             document.entry = self.cache.get(document.slot, document.key)
             if document.entry is None:
-                document.future = POOL.submit(document.job, workers=self.jobs)
+                document.future = POOL.submit(render_job, document.job, workers=self.jobs)
                 document.future.add_done_callback(_say_rendered(document))
 
     def finish(self, default_language: str) -> list[str]:
@@ -112,8 +112,6 @@ class PdfRun:
         except BaseException:
             self.cancel()
             raise
-        finally:
-            POOL.shutdown()  # the workers of the next run (mkdocs serve) start clean
         counts: dict[tuple[str, str], int] = {}
         lines = []
         for run in self.languages.values():
@@ -122,18 +120,21 @@ class PdfRun:
                 if document.future is None:
                     lines.append(f"pdf {document.name}: {document.entry.pages} pages, {document.seconds:.1f} s, cached")
         pages_printed = sum(counts.values())
-        for language, run in self.languages.items():
-            if not run.chapters:
-                continue  # nothing of the course is translated: this language's site links the default one's
-            parts = self._parts(run, default_language)
-            start = time.perf_counter()
-            pages, cached = self._course(run, parts)
-            counts[(language, "course")] = pages
-            pages_printed += pages
-            lines.append(
-                f"pdf {language}/{run.course_target.name}: {pages} pages, {time.perf_counter() - start:.1f} s, "
-                f"{'cached' if cached else 'assembled from ' + str(len(parts)) + ' chapters'}"
-            )
+        # A language with nothing translated has no course PDF: its site links the default language's.
+        courses = [self._start_course(run, self._parts(run, default_language))
+                   for run in self.languages.values() if run.chapters]
+        try:
+            for course in courses:
+                cached = self._end_course(course)
+                counts[(course.run.language, "course")] = course.entry.pages
+                pages_printed += course.entry.pages
+                lines.append(
+                    f"pdf {course.run.language}/{course.run.course_target.name}: {course.entry.pages} pages, "
+                    f"{course.seconds:.1f} s, "
+                    f"{'cached' if cached else 'assembled from ' + str(len(course.parts)) + ' chapters'}"
+                )
+        finally:
+            POOL.shutdown()  # the workers of the next run (mkdocs serve) start clean
         for language, run in self.languages.items():
             if run.fill_home_list:
                 stems = self._stems(default_language)
@@ -191,7 +192,8 @@ class PdfRun:
     def _parts(self, run: LanguageRun, default_language: str) -> list[ChapterDocument]:
         return [self._pdf_of(stem, run.language, default_language) for stem in self._stems(default_language)]
 
-    def _course(self, run: LanguageRun, parts: list[ChapterDocument]) -> tuple[int, bool]:
+    def _start_course(self, run: LanguageRun, parts: list[ChapterDocument]) -> CoursePdf:
+        """The course PDF from the cache, or handed to a worker (the languages' courses are made side by side)."""
         entries = [_contents_entry(part, run.titles.get(part.stem, part.title)) for part in parts]
         front_html = run.render_front(entries)
         attachments = unique_file_names([file for part in parts for page in part.pages for file in page.code_files])
@@ -201,32 +203,79 @@ class PdfRun:
                      json.dumps(attachments, ensure_ascii=False), json.dumps(links, sort_keys=True),
                      *(part.entry.key + run.titles.get(part.stem, part.title) for part in parts)):
             digest.update(text.encode("utf-8"))
-        key = digest.hexdigest()
-        entry = self.cache.get(run.course_slot, key)
-        if entry is None:
-            front_job = RenderJob(
+        course = CoursePdf(run=run, parts=parts, key=digest.hexdigest())
+        course.entry = self.cache.get(run.course_slot, course.key)
+        if course.entry is None:
+            front = RenderJob(
                 name=run.course_target.name, html=front_html, base_dir=run.base_dir, embedded_files=frozenset(),
                 attachments=(), refused_roots=run.refused_roots, timestamp=_timestamp(run.attachment_date),
                 label_prefix="",
             )
-            front = render_job(front_job)
-            book_parts = [
-                BookPart(part.entry.pdf, _bookmark(part, run), part.label_prefix) for part in parts
-            ]
+            job = CourseJob(
+                front=front,
+                parts=tuple(BookPart(part.entry.pdf, _bookmark(part, run), part.label_prefix) for part in parts),
+                links=links, attachments=tuple(attachments), attachment_date=run.attachment_date,
+            )
+            course.future = POOL.submit(make_course, job, workers=self.jobs)
+        return course
+
+    def _end_course(self, course: CoursePdf) -> bool:
+        """Wait for the course PDF, keep it, write it; True if it came from the cache."""
+        run = course.run
+        cached = course.future is None
+        if not cached:
             try:
-                pdf = assemble_book(
-                    front.pdf, book_parts, resolve=lambda uri: resolve_address(links, uri),
-                    attachments=attachments, attachment_date=run.attachment_date,
-                )
-            except BookError as error:
+                made = course.future.result(timeout=RENDER_TIMEOUT)
+            except TimeoutError:
+                raise PdfBuildError(f"PDF {run.course_target.name}: not made after {RENDER_TIMEOUT} s") from None
+            except (BookError, PdfFetchError) as error:
                 raise PdfBuildError(f"PDF {run.course_target.name}: {error}") from None
-            entry = self.cache.put(run.course_slot, key, pdf, pages=front.pages + sum(p.entry.pages for p in parts),
-                                   anchors={})
-            cached = False
-        else:
-            cached = True
-        write_atomically(run.course_target, entry.pdf.read_bytes())
-        return entry.pages, cached
+            pages = made.front_pages + sum(part.entry.pages for part in course.parts)
+            course.entry = self.cache.put(run.course_slot, course.key, made.pdf, pages=pages, anchors={})
+            course.seconds = made.seconds
+        write_atomically(run.course_target, course.entry.pdf.read_bytes())
+        return cached
+
+
+@dataclass
+class CoursePdf:
+    """A language's course PDF in the making."""
+
+    run: LanguageRun
+    parts: list[ChapterDocument]
+    key: str
+    entry: CacheEntry | None = None
+    future: Future | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class CourseJob:
+    """What a worker needs to make a course PDF: its front matter to lay out, the chapters' PDFs to add."""
+
+    front: RenderJob
+    parts: tuple[BookPart, ...]
+    links: dict[str, str]  # address printed in a chapter PDF -> anchor in the course PDF
+    attachments: tuple[tuple[str, str], ...]
+    attachment_date: str
+
+
+@dataclass(frozen=True)
+class CourseRender:
+    pdf: bytes
+    front_pages: int
+    seconds: float
+
+
+def make_course(job: CourseJob) -> CourseRender:
+    """Lay the front matter out and assemble the course PDF (in a worker process: nothing is written here)."""
+    start = time.perf_counter()
+    front = render_job(job.front)
+    pdf = assemble_book(
+        front.pdf, list(job.parts), resolve=lambda uri: resolve_address(job.links, uri),
+        attachments=list(job.attachments), attachment_date=job.attachment_date,
+    )
+    return CourseRender(pdf, front.pages, time.perf_counter() - start)
 
 
 def _say_rendered(document: ChapterDocument):

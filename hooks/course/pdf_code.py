@@ -45,7 +45,7 @@ def hang_of(line: str, column: int) -> str:
 
 
 def wrap_code(code, column: int) -> int:
-    """Cut the long lines of a <code> element in place (its highlighting spans kept); return the cuts."""
+    """Cut the long lines of a <code> element in place (any spans inside kept); return the cuts."""
     text = code.text_content()
     cuts = []  # (offset in the whole text, hang)
     offset = 0

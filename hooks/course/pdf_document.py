@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from lxml import etree
+
 from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
 from course.markdown import block_marker
 from course.pdf_code import wrap_code
@@ -301,6 +303,9 @@ def _mark_code_blocks(root) -> list[tuple[str, str]]:
         code = block.xpath(".//pre/code")
         if not code:
             continue
+        # Highlighting prints in one colour (pdf.css styles no token): its thousands of spans only
+        # cost WeasyPrint a fifth of a chapter's layout. The line anchors go with them (nothing links them).
+        etree.strip_tags(code[0], "span")
         text = code[0].text_content()
         if text.count("\n") <= SHORT_BLOCK_LINES:
             block.set("class", block.get("class") + " short-block")

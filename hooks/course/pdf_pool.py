@@ -1,18 +1,18 @@
 """Worker processes that lay chapters out side by side (PDF_JOBS of them, one per core by default).
 
-Started on the first chapter to render and kept for the next builds of the same
-process (`mkdocs serve`, the other language); `shutdown` ends them. Each worker
-lays out one chapter at a time, so memory follows the largest chapter, not the
-course. The output does not depend on the number of workers: each chapter is
-laid out on its own, from the same input.
+Started when a build with PDFs begins (`start`: they import WeasyPrint while MkDocs
+reads the pages) and kept for the run's other languages; `shutdown` ends them at
+the end of the run. Each worker lays out one chapter (or assembles one course PDF)
+at a time, so memory follows the largest chapter, not the course. The output does
+not depend on the number of workers: each chapter is laid out on its own, from the
+same input.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-
-from course.pdf_render import RenderJob, render_job
 
 
 class RenderPool:
@@ -20,18 +20,31 @@ class RenderPool:
         self._executor: ProcessPoolExecutor | None = None
         self._workers = 0
 
-    def submit(self, job: RenderJob, *, workers: int) -> Future:
-        if self._executor is None or self._workers != workers:
-            self.shutdown()
-            # spawn: a worker starts clean, whatever threads `mkdocs serve` runs.
-            self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-            self._workers = workers
-        return self._executor.submit(render_job, job)
+    def start(self, *, workers: int) -> None:
+        """Have `workers` processes ready, their imports done (a second each), before the first job."""
+        if self._executor is not None and self._workers == workers:
+            return
+        self.shutdown()
+        # spawn: a worker starts clean, whatever threads `mkdocs serve` runs.
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_import_renderers
+        )
+        self._workers = workers
+        for _ in range(workers):  # the pool spawns a process per job waiting, up to `workers`
+            self._executor.submit(int)
+
+    def submit(self, function: Callable, job, *, workers: int) -> Future:
+        self.start(workers=workers)
+        return self._executor.submit(function, job)
 
     def shutdown(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+
+def _import_renderers() -> None:
+    import course.pdf_build  # noqa: F401  (WeasyPrint and pikepdf with it)
 
 
 POOL = RenderPool()
