@@ -415,13 +415,19 @@ def test_cache_reuses_unchanged_chapters_renders_a_changed_one_and_prunes_stale_
     third = build(tmp_path, config)
     assert rendered(third.output) == ["fr/02-suite.pdf"]  # an untranslated page: its French PDF only
     assert re.search(r"pdf fr/01-bases\.pdf: \d+ pages, [\d.]+ s, cached", third.output)
-    assert re.search(r"pdf fr/formation-kubernetes\.pdf: .*, assembled from 3 chapters", third.output)
+    # A sentence more changes no title, page label or figure: the course's contents are not laid out again.
+    assert re.search(r"pdf fr/formation-kubernetes\.pdf: .*, assembled from 3 chapters, its contents reused\n",
+                     third.output)
     assert "2 stale cache entries removed" in third.output and not any(path.exists() for path in stale)
     assert len(list((tmp_path / "cache" / "trainee" / "fr" / "02-suite").glob("*.pdf"))) == 1  # the old render went
     home = tmp_path / "docs" / "index.md"
     home.write_text(home.read_text() + "\nUne ligne de plus.\n")  # a page of both languages (no translation)
     fourth = build(tmp_path, config)
     assert rendered(fourth.output) == ["en/00-accueil.pdf", "fr/00-accueil.pdf"]
+    page.write_text(page.read_text().replace("# Cours : la suite", "# Cours : la suite et la fin", 1))
+    fifth = build(tmp_path, config)  # a page title is in the course's contents: they are laid out again
+    assert re.search(r"pdf fr/formation-kubernetes\.pdf: .*, assembled from 3 chapters\n", fifth.output)
+    assert "la suite et la fin" in page_text(fifth.site / "pdf" / "fr" / "formation-kubernetes.pdf", 2)
 
 
 def test_missing_image_stops_the_build_naming_the_page_and_writes_no_pdf(tmp_path):

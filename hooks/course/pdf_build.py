@@ -29,7 +29,7 @@ from course.pdf_book import BookError, BookPart, assemble_book
 from course.pdf_cache import CacheEntry, PdfCache
 from course.pdf_document import PrintedPage, unique_file_names
 from course.pdf_pool import POOL
-from course.pdf_render import PdfFetchError, RenderJob, fetch_error_page, render_job
+from course.pdf_render import PdfFetchError, Render, RenderJob, fetch_error_page, render_job
 from course.pdf_site import COURSE_PDF_STEM
 
 log = logging.getLogger("mkdocs.plugins.chapter_pdf")
@@ -131,7 +131,8 @@ class PdfRun:
                 lines.append(
                     f"pdf {course.run.language}/{course.run.course_target.name}: {course.entry.pages} pages, "
                     f"{course.seconds:.1f} s, "
-                    f"{'cached' if cached else 'assembled from ' + str(len(course.parts)) + ' chapters'}"
+                    + ("cached" if cached else f"assembled from {len(course.parts)} chapters")
+                    + (", its contents reused" if not cached and course.front_reused else "")
                 )
         finally:
             POOL.shutdown()  # the workers of the next run (mkdocs serve) start clean
@@ -145,7 +146,8 @@ class PdfRun:
                     | {COURSE_PDF_STEM: counts[(course, "course")]}
                 )
         used = {document.slot for run in self.languages.values() for document in run.chapters.values()}
-        used |= {run.course_slot for run in self.languages.values() if run.chapters}
+        used |= {slot for run in self.languages.values() if run.chapters
+                 for slot in (run.course_slot, _front_slot(run))}
         removed = self.cache.prune(used, {(self.edition, language) for language in self.languages})
         documents = [document for run in self.languages.values() for document in run.chapters.values()]
         rendered = sum(document.future is not None for document in documents)
@@ -211,8 +213,13 @@ class PdfRun:
                 attachments=(), refused_roots=run.refused_roots, timestamp=_timestamp(run.attachment_date),
                 label_prefix="",
             )
+            # An edit seldom changes the front matter (titles, page labels): laid out again only if it does.
+            course.front_key = front.key()
+            course.front = self.cache.get(_front_slot(run), course.front_key)
+            course.front_reused = course.front is not None
             job = CourseJob(
                 front=front,
+                front_pdf=course.front.pdf if course.front else None,
                 parts=tuple(BookPart(part.entry.pdf, _bookmark(part, run), part.label_prefix) for part in parts),
                 links=links, attachments=tuple(attachments), attachment_date=run.attachment_date,
             )
@@ -230,7 +237,11 @@ class PdfRun:
                 raise PdfBuildError(f"PDF {run.course_target.name}: not made after {RENDER_TIMEOUT} s") from None
             except (BookError, PdfFetchError) as error:
                 raise PdfBuildError(f"PDF {run.course_target.name}: {error}") from None
-            pages = made.front_pages + sum(part.entry.pages for part in course.parts)
+            if made.front is not None:
+                course.front = self.cache.put(
+                    _front_slot(run), course.front_key, made.front.pdf, pages=made.front.pages, anchors={}
+                )
+            pages = course.front.pages + sum(part.entry.pages for part in course.parts)
             course.entry = self.cache.put(run.course_slot, course.key, made.pdf, pages=pages, anchors={})
             course.seconds = made.seconds
         write_atomically(run.course_target, course.entry.pdf.read_bytes())
@@ -245,6 +256,9 @@ class CoursePdf:
     parts: list[ChapterDocument]
     key: str
     entry: CacheEntry | None = None
+    front_key: str = ""
+    front: CacheEntry | None = None  # its cover and contents, laid out
+    front_reused: bool = False
     future: Future | None = None
     seconds: float = 0.0
 
@@ -254,6 +268,7 @@ class CourseJob:
     """What a worker needs to make a course PDF: its front matter to lay out, the chapters' PDFs to add."""
 
     front: RenderJob
+    front_pdf: Path | None  # the front matter laid out by an earlier build, if its HTML has not changed
     parts: tuple[BookPart, ...]
     links: dict[str, str]  # address printed in a chapter PDF -> anchor in the course PDF
     attachments: tuple[tuple[str, str], ...]
@@ -263,19 +278,25 @@ class CourseJob:
 @dataclass(frozen=True)
 class CourseRender:
     pdf: bytes
-    front_pages: int
+    front: Render | None  # the front matter, if it was laid out
     seconds: float
 
 
 def make_course(job: CourseJob) -> CourseRender:
     """Lay the front matter out and assemble the course PDF (in a worker process: nothing is written here)."""
     start = time.perf_counter()
-    front = render_job(job.front)
+    front = render_job(job.front) if job.front_pdf is None else None
     pdf = assemble_book(
-        front.pdf, list(job.parts), resolve=lambda uri: resolve_address(job.links, uri),
-        attachments=list(job.attachments), attachment_date=job.attachment_date,
+        front.pdf if front else job.front_pdf.read_bytes(), list(job.parts),
+        resolve=lambda uri: resolve_address(job.links, uri),
+        attachments=list(job.attachments),
+        attachment_date=job.attachment_date,
     )
-    return CourseRender(pdf, front.pages, time.perf_counter() - start)
+    return CourseRender(pdf, front, time.perf_counter() - start)
+
+
+def _front_slot(run: LanguageRun) -> Path:
+    return run.course_slot.with_name(run.course_slot.name + "-front")
 
 
 def _say_rendered(document: ChapterDocument):
