@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,6 +178,17 @@ class PdfRun:
             except PdfFetchError as error:
                 page = fetch_error_page(error, document.sources)
                 raise PdfBuildError(f"PDF {document.target.name}: {page}: {error}") from None
+            except BrokenProcessPool:
+                raise PdfBuildError(
+                    f"PDF {document.target.name}: the worker process laying it out stopped (out of memory?)"
+                ) from None
+            except Exception as error:  # WeasyPrint failing on what a page holds: say which pages, not where
+                log.debug("WeasyPrint's traceback", exc_info=error)  # `mkdocs build --verbose` shows it
+                pages = ", ".join(page.src for page in document.sources)
+                raise PdfBuildError(
+                    f"PDF {document.target.name}: WeasyPrint failed ({type(error).__name__}: {error}) on one of "
+                    f"{pages}; `mkdocs build --verbose` shows where"
+                ) from None
             document.entry = self.cache.put(
                 document.slot, document.key, render.pdf, pages=render.pages, anchors=render.anchors
             )
