@@ -97,7 +97,8 @@ class PdfRun:
     def add_language(self, run: LanguageRun) -> None:
         """Take a language's chapters: from the cache, or to the workers (rendered while MkDocs goes on)."""
         self.languages[run.language] = run
-        for document in run.chapters.values():
+        # The longest first: the workers end together instead of one finishing a long chapter alone.
+        for document in sorted(run.chapters.values(), key=lambda document: -len(document.job.html)):
             document.key = document.job.key()
             document.entry = self.cache.get(document.slot, document.key)
             if document.entry is None:
