@@ -22,18 +22,12 @@ from course.corrections import CorrectionError
 from course.pdf_runs import ACTIVE
 from course.pdf_site import (
     COURSE_PDF_STEM,
-    document_title,
-    edition_label,
-    edition_name,
     fill_pdf_list,
     is_local_url,
-    midnight_utc,
     page_size,
     pdf_href,
     pdf_list_items,
     pdf_relative_path,
-    pdf_stem,
-    print_stylesheet,
 )
 from course.settings import pdf_settings
 from course.site import DEFAULT_LANGUAGE, chapters_from_nav
@@ -173,122 +167,25 @@ def _hand_over(config) -> None:
     # WeasyPrint takes a second to import: only when PDFs are made.
     from course.pdf_build import PdfRun
     from course.pdf_cache import PdfCache
+    from course.pdf_collect import LanguageBuild, language_run
     from course.pdf_document import PdfSourceError
 
     settings = STATE["settings"]
     if ACTIVE["run"] is None:
         ACTIVE["run"] = PdfRun(jobs=settings.jobs, cache=PdfCache(STATE["cache_dir"]), edition=settings.edition)
+    build = LanguageBuild(
+        language=STATE["language"], edition=STATE["edition"], day=settings.day, page_size=STATE["page_size"],
+        chapters=STATE["chapters"], titles=STATE["titles"], pdf_languages=STATE["pdf_languages"],
+        pages=STATE["pages"], site_dir=STATE["site_dir"], output_dir=STATE["output_dir"],
+        docs_dir=Path(config.docs_dir), env=STATE["env"], site_name=config.site_name, site_url=config.site_url or "",
+        kubernetes_version=config.extra.get("kubernetes_version", ""),
+    )
+    home = STATE["home_page"]
     try:
-        ACTIVE["run"].add_language(_language_run(config, ACTIVE["run"].cache))
+        run = language_run(build, ACTIVE["run"].cache, _home_list_filler(home) if home else None)
     except PdfSourceError as error:
         raise PluginError(f"PDF: {error}") from None
-
-
-def _language_run(config, cache):
-    from course.pdf_build import LanguageRun, page_address
-
-    language, edition = STATE["language"], STATE["edition"]
-    site_url = (config.site_url or "").rstrip("/") + "/"
-    chapters = {
-        chapter.slug: _chapter_document(chapter, config, cache)
-        for chapter in STATE["chapters"]
-        if STATE["pdf_languages"][chapter.slug] == language
-    }
-    home = STATE["home_page"]
-    return LanguageRun(
-        language=language,
-        chapters=chapters,
-        addresses={
-            chapter.slug: {
-                page_address(site_url + STATE["pages"][source].url): anchor
-                for source, anchor in _page_anchors(chapter)
-            }
-            for chapter in STATE["chapters"]
-        },
-        titles={chapter.slug: STATE["titles"][chapter.number] for chapter in STATE["chapters"]},
-        course_target=STATE["output_dir"] / language / f"{pdf_stem(COURSE_PDF_STEM, edition, language)}.pdf",
-        course_slot=cache.slot(edition, language, COURSE_PDF_STEM),
-        render_front=_front_renderer(config),
-        base_dir=STATE["site_dir"],
-        refused_roots=(Path(config.docs_dir),),
-        attachment_date=midnight_utc(STATE["settings"].day).strftime("D:%Y%m%d%H%M%SZ"),
-        fill_home_list=_home_list_filler(home) if home else None,
-    )
-
-
-def _page_anchors(chapter):
-    from course.pdf_document import chapter_prefix, page_anchor
-
-    present = [source for source in chapter.pages if source in STATE["pages"]]
-    return [(source, page_anchor(index, chapter_prefix(chapter.number))) for index, source in enumerate(present)]
-
-
-def _chapter_document(chapter, config, cache):
-    from course.pdf_build import ChapterDocument
-    from course.pdf_document import chapter_prefix, prepare_pages, unique_file_names
-    from course.pdf_render import RenderJob
-
-    language, edition = STATE["language"], STATE["edition"]
-    sources = [STATE["pages"][page] for page in chapter.pages if page in STATE["pages"]]
-    target = STATE["output_dir"] / language / f"{pdf_stem(chapter.slug, edition, language)}.pdf"
-    prefix = chapter_prefix(chapter.number)
-    pages = prepare_pages(sources, site_dir=STATE["site_dir"], site_url=config.site_url or "", anchor_prefix=prefix)
-    title = STATE["titles"][chapter.number]
-    label_prefix = f"{chapter.number}-"
-    anchor = f"{chapter_prefix(chapter.number)}cover"
-    html = STATE["env"].get_template("pdf/chapter.html").render(
-        **_document_context(config, document_title(config.site_name, [(chapter.number, title)])),
-        chapter={"number": chapter.number, "title": title, "pages": pages, "anchor": anchor,
-                 "label_prefix": label_prefix},
-    )
-    job = RenderJob(
-        name=f"{language}/{target.name}",
-        html=html,
-        base_dir=STATE["site_dir"],
-        embedded_files=frozenset().union(*(page.files for page in pages)),
-        attachments=tuple(unique_file_names([f for page in pages for f in page.code_files])),
-        refused_roots=(Path(config.docs_dir),),
-        timestamp=midnight_utc(STATE["settings"].day),
-        label_prefix=label_prefix,
-    )
-    return ChapterDocument(
-        stem=chapter.slug, number=chapter.number, title=title, language=language, anchor=anchor,
-        label_prefix=label_prefix, pages=pages, sources=sources, target=target,
-        slot=cache.slot(edition, language, chapter.slug), job=job,
-    )
-
-
-def _document_context(config, title: str) -> dict:
-    language = STATE["language"]
-    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
-    return {
-        "lang": language,
-        "course_title": config.site_name,
-        "document_title": title,
-        "edition": edition_label(STATE["edition"], language),
-        "edition_short": edition_name(STATE["edition"], language),
-        "created": midnight_utc(STATE["settings"].day).isoformat(),
-        "page_size": STATE["page_size"],
-        "edition_key": STATE["edition"],
-        "date": STATE["settings"].day.isoformat(),
-        "kubernetes_version": config.extra.get("kubernetes_version", ""),
-        "site_url": "" if is_local_url(config.site_url) else (config.site_url or "") + prefix,
-        "stylesheet": print_stylesheet(Path(config.docs_dir)),
-    }
-
-
-def _front_renderer(config):
-    """The course PDF's cover and contents, rendered at the end of the run (its page numbers come from the
-    chapters' renders); STATE is reset by then, so what it needs is taken now."""
-    from course.pdf_book import FRONT_LINK
-
-    template = STATE["env"].get_template("pdf/course.html")
-    context = _document_context(config, config.site_name)
-
-    def render(chapters: list[dict]) -> str:
-        return template.render(**context, chapters=chapters, link_prefix=FRONT_LINK)
-
-    return render
+    ACTIVE["run"].add_language(run)
 
 
 def _home_list_filler(home):

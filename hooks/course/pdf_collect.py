@@ -1,0 +1,147 @@
+"""One language's build, as the PDF run needs it: each chapter's printable document and its render job.
+
+`LanguageBuild` holds what the hook gathered during the build (pages, chapters,
+settings); `language_run` turns it into the run's LanguageRun. Nothing here reads
+MkDocs' state: a test can call it with a hand-made build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from course.pdf_book import FRONT_LINK
+from course.pdf_build import ChapterDocument, LanguageRun, page_address
+from course.pdf_cache import PdfCache
+from course.pdf_document import PrintPage, chapter_prefix, page_anchor, prepare_pages, unique_file_names
+from course.pdf_render import RenderJob
+from course.pdf_site import (
+    COURSE_PDF_STEM,
+    document_title,
+    edition_label,
+    edition_name,
+    is_local_url,
+    midnight_utc,
+    pdf_stem,
+    print_stylesheet,
+)
+from course.site import DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class LanguageBuild:
+    language: str
+    edition: str
+    day: dt.date  # the date the PDFs print
+    page_size: str
+    chapters: list  # course.site chapters, in nav order
+    titles: dict[int, str]  # chapter number -> its title in this language
+    pdf_languages: dict[str, str]  # chapter stem -> language of the PDF this site links
+    pages: dict[str, PrintPage]  # source path -> page
+    site_dir: Path
+    output_dir: Path
+    docs_dir: Path
+    env: jinja2.Environment
+    site_name: str
+    site_url: str
+    kubernetes_version: str
+
+
+def language_run(build: LanguageBuild, cache: PdfCache, fill_home_list: Callable | None) -> LanguageRun:
+    language, edition = build.language, build.edition
+    site_url = build.site_url.rstrip("/") + "/"
+    chapters = {
+        chapter.slug: chapter_document(build, chapter, cache)
+        for chapter in build.chapters
+        if build.pdf_languages[chapter.slug] == language
+    }
+    return LanguageRun(
+        language=language,
+        chapters=chapters,
+        addresses={
+            chapter.slug: {
+                page_address(site_url + build.pages[source].url): anchor
+                for source, anchor in _page_anchors(build, chapter)
+            }
+            for chapter in build.chapters
+        },
+        titles={chapter.slug: build.titles[chapter.number] for chapter in build.chapters},
+        course_target=build.output_dir / language / f"{pdf_stem(COURSE_PDF_STEM, edition, language)}.pdf",
+        course_slot=cache.slot(edition, language, COURSE_PDF_STEM),
+        render_front=_front_renderer(build),
+        base_dir=build.site_dir,
+        refused_roots=(build.docs_dir,),
+        attachment_date=midnight_utc(build.day).strftime("D:%Y%m%d%H%M%SZ"),
+        fill_home_list=fill_home_list,
+    )
+
+
+def chapter_document(build: LanguageBuild, chapter, cache: PdfCache) -> ChapterDocument:
+    language, edition = build.language, build.edition
+    sources = [build.pages[page] for page in chapter.pages if page in build.pages]
+    target = build.output_dir / language / f"{pdf_stem(chapter.slug, edition, language)}.pdf"
+    prefix = chapter_prefix(chapter.number)
+    pages = prepare_pages(sources, site_dir=build.site_dir, site_url=build.site_url, anchor_prefix=prefix)
+    title = build.titles[chapter.number]
+    label_prefix = f"{chapter.number}-"
+    anchor = f"{prefix}cover"
+    html = build.env.get_template("pdf/chapter.html").render(
+        **_document_context(build, document_title(build.site_name, [(chapter.number, title)])),
+        chapter={"number": chapter.number, "title": title, "pages": pages, "anchor": anchor,
+                 "label_prefix": label_prefix},
+    )
+    job = RenderJob(
+        name=f"{language}/{target.name}",
+        html=html,
+        base_dir=build.site_dir,
+        embedded_files=frozenset().union(*(page.files for page in pages)),
+        attachments=tuple(unique_file_names([f for page in pages for f in page.code_files])),
+        refused_roots=(build.docs_dir,),
+        timestamp=midnight_utc(build.day),
+        label_prefix=label_prefix,
+    )
+    return ChapterDocument(
+        stem=chapter.slug, number=chapter.number, title=title, language=language, anchor=anchor,
+        label_prefix=label_prefix, pages=pages, sources=sources, target=target,
+        slot=cache.slot(edition, language, chapter.slug), job=job,
+    )
+
+
+def _page_anchors(build: LanguageBuild, chapter) -> list[tuple[str, str]]:
+    present = [source for source in chapter.pages if source in build.pages]
+    return [(source, page_anchor(index, chapter_prefix(chapter.number))) for index, source in enumerate(present)]
+
+
+def _document_context(build: LanguageBuild, title: str) -> dict:
+    language = build.language
+    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+    return {
+        "lang": language,
+        "course_title": build.site_name,
+        "document_title": title,
+        "edition": edition_label(build.edition, language),
+        "edition_short": edition_name(build.edition, language),
+        "created": midnight_utc(build.day).isoformat(),
+        "page_size": build.page_size,
+        "edition_key": build.edition,
+        "date": build.day.isoformat(),
+        "kubernetes_version": build.kubernetes_version,
+        "site_url": "" if is_local_url(build.site_url) else build.site_url + prefix,
+        "stylesheet": print_stylesheet(build.docs_dir),
+    }
+
+
+def _front_renderer(build: LanguageBuild) -> Callable[[list[dict]], str]:
+    """The course PDF's cover and contents, rendered at the end of the run (its page numbers come from the
+    chapters' renders)."""
+    template = build.env.get_template("pdf/course.html")
+    context = _document_context(build, build.site_name)
+
+    def render(chapters: list[dict]) -> str:
+        return template.render(**context, chapters=chapters, link_prefix=FRONT_LINK)
+
+    return render
