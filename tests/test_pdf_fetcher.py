@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from course.pdf_document import PrintPage
-from course.pdf_render import PdfFetchError, RenderJob, SiteOnlyFetcher, fetch_error_page, render_job
+from course.pdf_jobs import PdfFetchError, RenderJob, fetch_error_page
+from course.pdf_render import SiteOnlyFetcher, render_job
 
 DAY = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 

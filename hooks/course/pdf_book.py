@@ -11,27 +11,16 @@ structure of every part is kept, so the course PDF stays a tagged PDF.
 from __future__ import annotations
 
 import io
+import time
 import warnings
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
-from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
-FRONT_LINK = "course-dest:"  # href of a contents entry of the front matter, followed by the anchor
-
-
-@dataclass(frozen=True)
-class BookPart:
-    pdf: Path
-    title: str  # its bookmark, e.g. "Chapitre 3 — Objets fondamentaux"
-    label_prefix: str  # "3-", as in its own page labels
-
-
-class BookError(ValueError):
-    """The parts do not make a course PDF (a contents entry leads nowhere)."""
+from course.pdf_jobs import FRONT_LINK, BookError, BookPart, CourseJob, CourseRender, resolve_address
+from course.pdf_render import render_job
 
 
 def assemble_book(
@@ -193,3 +182,16 @@ def _merge_structure(book: pikepdf.Pdf, parts: list[tuple[pikepdf.Pdf, int]]) ->
     tree.K = Array(kids)
     tree.ParentTree = book.make_indirect(Dictionary(Nums=Array(numbers)))
     tree.ParentTreeNextKey = next_key
+
+
+def make_course(job: CourseJob) -> CourseRender:
+    """Lay the front matter out and assemble the course PDF (in a worker process: nothing is written here)."""
+    start = time.perf_counter()
+    front = render_job(job.front) if job.front_pdf is None else None
+    pdf = assemble_book(
+        front.pdf if front else job.front_pdf.read_bytes(), list(job.parts),
+        resolve=lambda uri: resolve_address(job.links, uri),
+        attachments=list(job.attachments),
+        attachment_date=job.attachment_date,
+    )
+    return CourseRender(pdf, front, time.perf_counter() - start)

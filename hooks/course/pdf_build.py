@@ -22,15 +22,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pikepdf
-import weasyprint
-
 from course.files import write_atomically
-from course.pdf_book import BookError, BookPart, assemble_book
 from course.pdf_cache import CacheEntry, PdfCache
 from course.pdf_document import PrintedPage, unique_file_names
+from course.pdf_jobs import (
+    BookError,
+    BookPart,
+    CourseJob,
+    PdfFetchError,
+    RenderJob,
+    fetch_error_page,
+    library_version,
+)
 from course.pdf_pool import POOL
-from course.pdf_render import PdfFetchError, Render, RenderJob, fetch_error_page, render_job
 from course.pdf_site import COURSE_PDF_STEM
 
 log = logging.getLogger("mkdocs.plugins.chapter_pdf")
@@ -102,7 +106,7 @@ class PdfRun:
             document.key = document.job.key()
             document.entry = self.cache.get(document.slot, document.key)
             if document.entry is None:
-                document.future = POOL.submit(render_job, document.job, workers=self.jobs)
+                document.future = POOL.submit(render_pdf, document.job, workers=self.jobs)
                 document.future.add_done_callback(_say_rendered(document))
 
     def finish(self, default_language: str) -> list[str]:
@@ -214,7 +218,7 @@ class PdfRun:
         attachments = unique_file_names([file for part in parts for page in part.pages for file in page.code_files])
         links = _address_map(self.languages, parts)
         digest = hashlib.sha256()
-        for text in (weasyprint.__version__, pikepdf.__version__, front_html, run.attachment_date,
+        for text in (library_version("weasyprint"), library_version("pikepdf"), front_html, run.attachment_date,
                      json.dumps(attachments, ensure_ascii=False), json.dumps(links, sort_keys=True),
                      *(part.entry.key + run.titles.get(part.stem, part.title) for part in parts)):
             digest.update(text.encode("utf-8"))
@@ -236,7 +240,7 @@ class PdfRun:
                 parts=tuple(BookPart(part.entry.pdf, _bookmark(part, run), part.label_prefix) for part in parts),
                 links=links, attachments=tuple(attachments), attachment_date=run.attachment_date,
             )
-            course.future = POOL.submit(make_course, job, workers=self.jobs)
+            course.future = POOL.submit(make_course_pdf, job, workers=self.jobs)
         return course
 
     def _end_course(self, course: CoursePdf) -> bool:
@@ -276,36 +280,18 @@ class CoursePdf:
     seconds: float = 0.0
 
 
-@dataclass(frozen=True)
-class CourseJob:
-    """What a worker needs to make a course PDF: its front matter to lay out, the chapters' PDFs to add."""
+def render_pdf(job: RenderJob):
+    """Lay a chapter out (in a worker: WeasyPrint is imported there, never in the build's process)."""
+    from course.pdf_render import render_job
 
-    front: RenderJob
-    front_pdf: Path | None  # the front matter laid out by an earlier build, if its HTML has not changed
-    parts: tuple[BookPart, ...]
-    links: dict[str, str]  # address printed in a chapter PDF -> anchor in the course PDF
-    attachments: tuple[tuple[str, str], ...]
-    attachment_date: str
+    return render_job(job)
 
 
-@dataclass(frozen=True)
-class CourseRender:
-    pdf: bytes
-    front: Render | None  # the front matter, if it was laid out
-    seconds: float
+def make_course_pdf(job: CourseJob):
+    """Make a course PDF (in a worker, like render_pdf)."""
+    from course.pdf_book import make_course
 
-
-def make_course(job: CourseJob) -> CourseRender:
-    """Lay the front matter out and assemble the course PDF (in a worker process: nothing is written here)."""
-    start = time.perf_counter()
-    front = render_job(job.front) if job.front_pdf is None else None
-    pdf = assemble_book(
-        front.pdf if front else job.front_pdf.read_bytes(), list(job.parts),
-        resolve=lambda uri: resolve_address(job.links, uri),
-        attachments=list(job.attachments),
-        attachment_date=job.attachment_date,
-    )
-    return CourseRender(pdf, front, time.perf_counter() - start)
+    return make_course(job)
 
 
 def _front_slot(run: LanguageRun) -> Path:
@@ -361,20 +347,7 @@ def _address_map(languages: dict[str, LanguageRun], parts: list[ChapterDocument]
     return links
 
 
-def resolve_address(links: dict[str, str], uri: str) -> str | None:
-    """The anchor a link of a chapter PDF leads to in the course PDF: `…/page/#section` -> `c3-p2-section`."""
-    fragment = uri.partition("#")[2]
-    anchor = links.get(page_address(uri))
-    if anchor is None:
-        return None
-    return f"{anchor}-{fragment}" if fragment else anchor
-
-
 def _timestamp(pdf_date: str) -> dt.datetime:
     return dt.datetime.strptime(pdf_date, "D:%Y%m%d%H%M%SZ").replace(tzinfo=dt.UTC)
 
-
-def page_address(url: str) -> str:
-    """An absolute address as chapter PDFs print it, without #fragment, index.html or final slash."""
-    return url.partition("#")[0].removesuffix("index.html").rstrip("/")
 

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import jinja2
 
-from course.pdf_book import FRONT_LINK
-from course.pdf_build import ChapterDocument, LanguageRun, page_address
+from course.pdf_build import ChapterDocument, LanguageRun
 from course.pdf_cache import PdfCache
 from course.pdf_document import PrintPage, chapter_prefix, page_anchor, prepare_pages, unique_file_names
-from course.pdf_render import RenderJob
+from course.pdf_jobs import FRONT_LINK, RenderJob, page_address
 from course.pdf_site import (
     COURSE_PDF_STEM,
     document_title,

@@ -44,7 +44,7 @@ class RenderPool:
 
 
 def _import_renderers() -> None:
-    import course.pdf_build  # noqa: F401  (WeasyPrint and pikepdf with it)
+    import course.pdf_book  # noqa: F401  (pikepdf, and WeasyPrint with course.pdf_render)
 
 
 POOL = RenderPool()

@@ -1,43 +1,26 @@
 """Lay a printable HTML document out with WeasyPrint, reading nothing but the built site.
 
 `render_job` runs in a worker process (course.pdf_pool) and returns the PDF's bytes
-with the page of every anchor; the build writes them (course.pdf_cache). The cache
-key covers everything the PDF depends on: document HTML (print stylesheet and
-template included), embedded files, attachments, page labels, WeasyPrint's version.
+with the page of every anchor; the build writes them (course.pdf_cache). The job and
+its cache key are in course.pdf_jobs, which the build's own process imports instead
+of this module.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import hashlib
-import json
 import logging
 import mimetypes
 import time
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from pathlib import Path
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import pydyf
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-PDF_VARIANT = "pdf/ua-1"  # tagged PDF for accessibility
-RENDER_FORMAT = "chapter-2"  # what a render holds beside its PDF (anchors on their first page): in the cache key
-
-
-class PdfFetchError(ValueError):
-    """WeasyPrint could not, or may not, read a resource of the document."""
-
-    def __init__(self, url: str, reason: str):
-        super().__init__(f"{reason}: {url[:120]}")
-        self.url = url
-        self.reason = reason
-
-    def __reduce__(self):  # raised in a worker process, re-raised in the build's
-        return type(self), (self.url, self.reason)
+from course.pdf_jobs import PDF_VARIANT, PdfFetchError, Render, RenderJob
 
 
 class SiteOnlyFetcher(URLFetcher):
@@ -118,45 +101,6 @@ def _weasyprint_errors():
         raise PdfFetchError(url, f"WeasyPrint: {record.getMessage()}")
 
 
-def cache_key(document_html: str, embedded_files: set[Path], variant: str, base_dir: Path) -> str:
-    """What the PDF depends on, wherever the site is built (paths are taken relative to it)."""
-    digest = hashlib.sha256()
-    digest.update(weasyprint.__version__.encode())
-    digest.update(variant.encode())
-    digest.update(document_html.replace(base_dir.as_uri(), "").encode("utf-8"))
-    for path in sorted(embedded_files):
-        digest.update(str(path.relative_to(base_dir) if path.is_relative_to(base_dir) else path).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class RenderJob:
-    """One chapter to lay out: all a worker process needs, and the only files it may read."""
-
-    name: str  # "fr/03-objets-fondamentaux.pdf", for messages
-    html: str
-    base_dir: Path  # the built site
-    embedded_files: frozenset[Path]
-    attachments: tuple[tuple[str, str], ...]  # (file name, text)
-    refused_roots: tuple[Path, ...]  # docs/: never read, even if the site were inside it
-    timestamp: dt.datetime  # dates the attached files: same input, same bytes
-    label_prefix: str  # "3-": the PDF's page labels read "3-12", as its footers
-
-    def key(self) -> str:
-        extra = json.dumps([self.attachments, self.timestamp.isoformat(), self.label_prefix], ensure_ascii=False)
-        variant = f"{PDF_VARIANT} {RENDER_FORMAT}"
-        return cache_key(self.html + extra, set(self.embedded_files), variant, self.base_dir.resolve())
-
-
-@dataclass(frozen=True)
-class Render:
-    pdf: bytes
-    pages: int
-    anchors: dict[str, int]  # every id of the document -> index of the page it is on
-    seconds: float
-
-
 def render_job(job: RenderJob) -> Render:
     """Lay the document out and write its PDF (in a worker process: nothing is written to disk here).
 
@@ -198,10 +142,3 @@ def _page_labels(prefix: str):
     return finish
 
 
-def fetch_error_page(error: PdfFetchError, pages) -> str:
-    """The source of the page that asks for the resource (by its file name), else the document's pages."""
-    name = PurePosixPath(unquote(urlsplit(error.url).path)).name if not error.url.startswith("data:") else ""
-    for page in pages:
-        if name and name in unquote(page.html):
-            return page.src
-    return ", ".join(page.src for page in pages) or "the document"
