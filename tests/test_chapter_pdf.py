@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import textwrap
 
 import pypdf
 import pytest
 from lxml import html as lxml_html
 
-from conftest import make_fixture_site, run_mkdocs_build
+from conftest import ROOT, make_fixture_site, run_mkdocs_build
 from course.pdf_code import CONTINUATION, unwrap
 
 LONG_LINE = "          value: " + "x" * 50 + "-une-très-longue-valeur-" + "y" * 60
@@ -555,3 +557,25 @@ def test_the_course_pdf_is_one_tagged_document(course):
         for annotation in page.get("/Annots") or []:
             assert int(annotation.get_object()["/StructParent"]) in keys
     assert int(tree["/ParentTreeNextKey"]) == max(keys) + 1
+
+
+# Runs `mkdocs build` in this process and says which PDF libraries it imported (its workers' are their own).
+LOADED = (
+    "import runpy, sys\n"
+    "sys.argv = ['mkdocs', 'build', '--strict', '--config-file', sys.argv[1], '--site-dir', sys.argv[2]]\n"
+    "try:\n"
+    "    runpy.run_module('mkdocs', run_name='__main__')\n"
+    "finally:\n"
+    "    print('LOADED', sorted(name for name in ('weasyprint', 'pikepdf') if name in sys.modules))\n"
+)
+
+
+@pytest.mark.parametrize("pdf", ["0", "1"])
+def test_the_build_process_never_imports_weasyprint_or_pikepdf(tmp_path, pdf):
+    config = write_course(tmp_path)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks"), "PDF": pdf,
+           "PDF_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-c", LOADED, str(config), str(tmp_path / "site")],
+                            capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert "LOADED []" in result.stdout, result.stdout + result.stderr
+    assert (tmp_path / "site" / "pdf" / "fr" / "formation-kubernetes.pdf").exists() == (pdf == "1")
