@@ -254,6 +254,11 @@ class PdfRun:
                 raise PdfBuildError(f"PDF {run.course_target.name}: not made after {RENDER_TIMEOUT} s") from None
             except (BookError, PdfFetchError) as error:
                 raise PdfBuildError(f"PDF {run.course_target.name}: {error}") from None
+            except Exception as error:  # a chapter PDF pikepdf cannot read, a dead worker…
+                log.debug("the course PDF's traceback", exc_info=error)  # `mkdocs build --verbose` shows it
+                raise PdfBuildError(
+                    f"PDF {run.course_target.name}: not assembled ({type(error).__name__}: {error})"
+                ) from None
             if made.front is not None:
                 course.front = self.cache.put(
                     _front_slot(run), course.front_key, made.front.pdf, pages=made.front.pages, anchors={}
