@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from course.audit import AuditError, Withheld, audit_outputs, fingerprints
+from course.audit import AuditError, Withheld, audit_outputs, cached_fingerprints
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError, RenderedCorrection, apply_corrections
 from course.settings import correction_settings
@@ -132,7 +132,8 @@ def on_post_build(config, **_):
     if AUDIT["builds"] > 0 or "catalogue" not in AUDIT:
         return  # a language built from within the default language's build: audited with it
     try:
-        report = audit_outputs(_output_roots(config), _fingerprints(), clean_cache=_audit_cache(config))
+        prints = _fingerprints(_cache_root(config) / "audit-fingerprints")
+        report = audit_outputs(_output_roots(config), prints, clean_cache=_cache_root(config) / "audit")
     except AuditError as error:
         raise PluginError(f"audit: {error}") from None
     for name in report.blind:
@@ -145,9 +146,9 @@ def on_post_build(config, **_):
     log.info(report.summary())
 
 
-def _audit_cache(config) -> Path:
-    """Beside the PDF cache: files found clean by an earlier build are not read again."""
-    return Path(config.config_file_path or ".").resolve().parent / ".cache" / "audit"
+def _cache_root(config) -> Path:
+    """Beside the PDF cache: the fingerprints and the files found clean by an earlier build are kept there."""
+    return Path(config.config_file_path or ".").resolve().parent / ".cache"
 
 
 def _output_roots(config) -> list[Path]:
@@ -157,11 +158,12 @@ def _output_roots(config) -> list[Path]:
     return roots
 
 
-def _fingerprints():
+def _fingerprints(cache: Path):
     catalogue = AUDIT["catalogue"]
     withheld = [
         Withheld(f"correction {correction.number} '{correction.source.identifier}'", source.body)
         for correction, copies in catalogue.withheld()
         for source in copies
     ]
-    return fingerprints(withheld, [public for _, public, _ in catalogue.split_sources(AUDIT["docs_dir"])])
+    public = [public for _, public, _ in catalogue.split_sources(AUDIT["docs_dir"])]
+    return cached_fingerprints(withheld, public, cache=cache)

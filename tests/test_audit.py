@@ -106,3 +106,64 @@ def test_files_found_clean_are_not_read_again_until_they_change(tmp_path, monkey
     read.clear()
     audit_outputs([site], other, clean_cache=cache)
     assert sorted(read) == ["index.html", "tp.html"]  # other fingerprints: every file is read again
+
+
+def test_the_matcher_finds_every_run_wherever_its_anchor_falls():
+    import random
+
+    from course.audit import RunMatcher
+
+    random.seed(10)
+    vocabulary = ["le", "pod", "de", "kubectl", "apply", "service", "la", "nœud", "get", "déploiement"]
+    for _ in range(200):
+        tokens = [random.choice(vocabulary) for _ in range(60)]
+        by_run = {tuple(random.choice(vocabulary) for _ in range(random.choice([5, 6, 8]))): f"c{n}" for n in range(30)}
+        expected = [
+            (start, run) for start in range(len(tokens)) for run in by_run if tuple(tokens[start : start + len(run)]) == run
+        ]
+        matcher = RunMatcher(by_run)
+        assert sorted(matcher.found(tokens)) == sorted(expected)
+        first = matcher.first(" ".join(tokens))
+        earliest = {run for start, run in expected if start == min(expected)[0]}
+        assert (first[1] in earliest) if expected else first is None
+
+
+def test_fingerprints_are_computed_again_when_a_withheld_body_the_set_or_the_public_text_changes(
+    tmp_path, monkeypatch
+):
+    import course.audit as audit
+
+    computed = []
+    original = audit.fingerprints
+    monkeypatch.setattr(audit, "fingerprints", lambda *args: (computed.append(1), original(*args))[1])
+    cache = tmp_path / "prints"
+    withheld = [Withheld("correction 3.2 'mise-a-l-echelle'", BODY)]
+
+    first = audit.cached_fingerprints(withheld, [PUBLIC], cache=cache)
+    again = audit.cached_fingerprints(withheld, [PUBLIC], cache=cache)
+    assert len(computed) == 1 and again.by_run == first.by_run == prints().by_run
+    assert again.anchors == first.anchors and again.digest() == first.digest()
+    assert len(list(cache.iterdir())) == 1
+
+    changed_body = [Withheld("correction 3.2 'mise-a-l-echelle'", BODY + "Puis supprimez le Deployment de test avec kubectl delete.\n")]
+    assert tuple(words("puis supprimez le deployment de test avec kubectl")) in (
+        audit.cached_fingerprints(changed_body, [PUBLIC], cache=cache).by_run
+    )
+    released_one_more = withheld + [Withheld("correction 3.3 'autre'", "Une autre réponse que personne ne lit encore ici.\n")]
+    assert audit.cached_fingerprints(released_one_more, [PUBLIC], cache=cache).corrections == 2
+    public_now_says_it = PUBLIC + "L'ordonnanceur place les trois nouveaux Pods sur le nœud le moins chargé.\n"
+    now = audit.cached_fingerprints(withheld, [public_now_says_it], cache=cache)
+    assert tuple(words("place les trois nouveaux Pods sur le nœud")) not in now.by_run
+    assert len(computed) == 4 and len(list(cache.iterdir())) == 1  # one entry kept, the last
+
+
+def test_a_clean_verdict_is_forgotten_when_the_fingerprints_change_even_by_one_name(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "verdicts"
+    site.mkdir()
+    (site / "index.html").write_text("<p>Rien.</p>")
+    renamed = fingerprints([Withheld("correction 3.9 'autre-numero'", BODY)], [PUBLIC])
+    assert renamed.by_run.keys() == prints().by_run.keys() and renamed.digest() != prints().digest()
+    audit_outputs([site], prints(), clean_cache=cache)
+    before = set(cache.iterdir())
+    audit_outputs([site], renamed, clean_cache=cache)
+    assert set(cache.iterdir()).isdisjoint(before)

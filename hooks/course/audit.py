@@ -16,13 +16,18 @@ import io
 import json
 import re
 import subprocess
+import sys
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, count, pairwise
 from pathlib import Path
 
 from lxml import html as lxml_html
+
+from course.files import write_atomically
 
 RUN = 8  # words in a fingerprint taken from a longer line
 SHORTEST = 5  # a line of fewer words is too common to tell anything
@@ -80,38 +85,89 @@ class Fingerprints:
     by_run: dict[tuple[str, ...], str] = field(default_factory=dict)  # run of words -> correction name
     corrections: int = 0  # withheld corrections looked for
     blind: list[str] = field(default_factory=list)  # withheld corrections with nothing distinctive
+    anchors: dict[tuple[str, ...], int] = field(default_factory=dict)  # run -> where its rarest two words start
 
     def matcher(self) -> RunMatcher:
-        return RunMatcher(self.by_run)
+        return RunMatcher(self.by_run, self.anchors)
+
+    def digest(self) -> str:
+        """Changes with any run or the correction it belongs to (the key of the audit's clean verdicts)."""
+        lines = sorted(f"{name}\x1f{chr(0x1e).join(run)}" for run, name in self.by_run.items())
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+Pair = tuple[str, str]
 
 
 class RunMatcher:
-    """Finds the first fingerprint in a text: one set lookup per word, a longer look only where a
-    fingerprint's first words match (the audit reads every output of the site)."""
+    """Finds fingerprints in a text without a Python step per word (the audit reads millions of words):
+    each run is looked for only where its anchor occurs, two consecutive words of it that the course
+    rarely writes, and those places are found by one lookup per word pair run at C speed."""
 
-    def __init__(self, by_run: dict[tuple[str, ...], str]):
+    def __init__(self, by_run: dict[tuple[str, ...], str], anchors: dict[tuple[str, ...], int] | None = None):
         self.by_run = by_run
-        self.lengths = sorted({len(run) for run in by_run})
-        self.shortest = self.lengths[0] if self.lengths else 0
-        self.heads = {run[: self.shortest] for run in by_run}
+        grouped: dict[Pair, dict[tuple[int, int], set[tuple[str, ...]]]] = {}
+        for run in by_run:
+            offset = anchors[run] if anchors and run in anchors else _longest_pair(run)
+            grouped.setdefault(run[offset : offset + 2], {}).setdefault((offset, len(run)), set()).add(run)
+        self.anchors = {
+            pair: tuple((offset, length, frozenset(found)) for (offset, length), found in sorted(shapes.items()))
+            for pair, shapes in grouped.items()
+        }
+        self.reach = max((len(run) for run in by_run), default=0)  # no run starts further than this before its anchor
+
+    def found(self, tokens: list[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """(start, run) of every fingerprint in a list of words, in the order of their anchors."""
+        anchors = self.anchors
+        for index in compress(count(), map(anchors.__contains__, pairwise(tokens))):
+            for offset, length, runs_ in anchors[(tokens[index], tokens[index + 1])]:
+                start = index - offset
+                if start >= 0:
+                    run = tuple(tokens[start : start + length])
+                    if run in runs_:
+                        yield start, run
 
     def first(self, text: str) -> tuple[str, tuple[str, ...]] | None:
+        """The fingerprint that starts first in the text, with the correction it belongs to."""
         if not self.by_run:
             return None
-        tokens, shortest, heads = words(text), self.shortest, self.heads
-        for start in range(len(tokens) - shortest + 1):
-            if tuple(tokens[start : start + shortest]) not in heads:
-                continue
-            for length in self.lengths:
-                run = tuple(tokens[start : start + length])
-                if len(run) == length and run in self.by_run:
-                    return self.by_run[run], run
-        return None
+        best = None
+        for start, run in self.found(words(text)):
+            if best is not None and start - best[0] > self.reach:
+                break  # the anchors further on belong to runs that start later
+            if best is None or start < best[0]:
+                best = (start, run)
+        return (self.by_run[best[1]], best[1]) if best else None
+
+
+def _longest_pair(run: tuple[str, ...]) -> int:
+    """Where a run's two longest consecutive words start (long words are rare), without counts."""
+    return max(range(len(run) - 1), key=lambda index: (len(run[index]) + len(run[index + 1]), -index))
+
+
+def _rarest_pair(run: tuple[str, ...], common: Counter) -> int:
+    """Where the run's least written pair of consecutive words starts (`common` counts the course's pairs)."""
+    counts = [common[pair] for pair in pairwise(run)]
+    return counts.index(min(counts))
+
+
+def _is_real_word(token: str) -> bool:
+    return len(token) >= 3 and not token.isdigit()
 
 
 def _telling(tokens) -> bool:
     """Enough real words to tell a sentence or a command apart (not `IP: 10.96.183.20`)."""
-    return sum(len(token) >= 3 and not token.isdigit() for token in tokens) >= 3
+    return sum(map(_is_real_word, tokens)) >= 3
+
+
+def _line_candidates(tokens: list[str]) -> list[tuple[str, ...]]:
+    """The runs of a withheld line that may fingerprint it: every telling run of RUN words of a long
+    line, a whole short line."""
+    if len(tokens) < RUN:
+        return [tuple(tokens)] if len(tokens) >= SHORTEST and _telling(tokens) else []
+    real = [0, *accumulate(map(_is_real_word, tokens))]  # real words before each position
+    return [tuple(tokens[start : start + RUN]) for start in range(len(tokens) - RUN + 1)
+            if real[start + RUN] - real[start] >= 3]
 
 
 def fingerprints(withheld: list[Withheld], public_texts: Iterable[str]) -> Fingerprints:
@@ -120,22 +176,66 @@ def fingerprints(withheld: list[Withheld], public_texts: Iterable[str]) -> Finge
     for correction in withheld:
         found = candidates.setdefault(correction.name, [])
         for line in correction.body.splitlines():
-            tokens = rendered_words(line)
-            if len(tokens) >= RUN:
-                found += [run for run in runs(tokens, [RUN]) if _telling(run)]
-            elif len(tokens) >= SHORTEST and _telling(tokens):
-                found.append(tuple(tokens))
-    lengths = {len(run) for runs_ in candidates.values() for run in runs_}
-    public = set()
-    for text in public_texts:
-        public.update(runs(rendered_words(text), lengths))
+            found += _line_candidates(rendered_words(line))
+    public_words = [rendered_words(text) for text in public_texts]
+    common: Counter = Counter()
+    for tokens in public_words:
+        common.update(pairwise(tokens))
+    every = {run for runs_ in candidates.values() for run in runs_}
+    anchors = {run: _rarest_pair(run, common) for run in every}
+    # Only the candidates are looked for in the public text, not every run of it (a second per build).
+    looked_for = RunMatcher(dict.fromkeys(every, ""), anchors)
+    public = {run for tokens in public_words for _, run in looked_for.found(tokens)}
     result = Fingerprints(corrections=len({c.name for c in withheld}))
     for name, found in candidates.items():
         kept = [run for run in found if run not in public]
         result.by_run.update(dict.fromkeys(kept, name))
         if not kept:
             result.blind.append(name)
+    result.anchors = {run: anchors[run] for run in result.by_run}
     return result
+
+
+# What a cached fingerprint depends on besides its inputs: this module (the rules) and Python (its \w).
+CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes() + sys.version.encode()).hexdigest()
+
+
+def cached_fingerprints(withheld: list[Withheld], public_texts: Iterable[str], *, cache: Path | None) -> Fingerprints:
+    """fingerprints(), remembered in the folder `cache` (one entry, the last) by everything they depend on:
+    each withheld correction's name and body, the public text, the code. A change to any recomputes them."""
+    public_texts = list(public_texts)
+    if cache is None:
+        return fingerprints(withheld, public_texts)
+    digest = hashlib.sha256(CODE_VERSION.encode())
+    for correction in withheld:
+        digest.update(json.dumps(["withheld", correction.name, correction.body]).encode())
+    for text in public_texts:
+        digest.update(json.dumps(["public", text]).encode())
+    entry = cache / f"{digest.hexdigest()}.json"
+    try:
+        return _loaded_fingerprints(json.loads(entry.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # none yet, or unreadable: computed again
+    prints = fingerprints(withheld, public_texts)
+    data = {
+        "corrections": prints.corrections,
+        "blind": prints.blind,
+        "runs": [[name, list(run), prints.anchors[run]] for run, name in prints.by_run.items()],
+    }
+    write_atomically(entry, json.dumps(data, ensure_ascii=False).encode())
+    for old in cache.iterdir():
+        if old != entry:
+            old.unlink(missing_ok=True)
+    return prints
+
+
+def _loaded_fingerprints(data: dict) -> Fingerprints:
+    prints = Fingerprints(corrections=int(data["corrections"]), blind=[str(name) for name in data["blind"]])
+    for name, run, anchor in data["runs"]:
+        run = tuple(run)
+        prints.by_run[run] = name
+        prints.anchors[run] = int(anchor)
+    return prints
 
 
 @dataclass(frozen=True)
@@ -202,8 +302,7 @@ class CleanVerdicts:
     def __init__(self, folder: Path, prints: Fingerprints):
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256(json.dumps(sorted(prints.by_run.items()), ensure_ascii=False).encode())
-        self.prints = digest.hexdigest()
+        self.prints = prints.digest()
         self.used: set[str] = set()
         self._current: dict[Path, str] = {}
 
