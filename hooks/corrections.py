@@ -133,7 +133,9 @@ def on_post_build(config, **_):
         return  # a language built from within the default language's build: audited with it
     try:
         prints = _fingerprints(_cache_root(config) / "audit-fingerprints")
-        report = audit_outputs(_output_roots(config), prints, clean_cache=_cache_root(config) / "audit")
+        report = audit_outputs(
+            _output_roots(config), prints, clean_cache=_cache_root(config) / "audit", jobs=len(os.sched_getaffinity(0))
+        )
     except AuditError as error:
         raise PluginError(f"audit: {error}") from None
     for name in report.blind:

@@ -119,7 +119,10 @@ def test_the_matcher_finds_every_run_wherever_its_anchor_falls():
         tokens = [random.choice(vocabulary) for _ in range(60)]
         by_run = {tuple(random.choice(vocabulary) for _ in range(random.choice([5, 6, 8]))): f"c{n}" for n in range(30)}
         expected = [
-            (start, run) for start in range(len(tokens)) for run in by_run if tuple(tokens[start : start + len(run)]) == run
+            (start, run)
+            for start in range(len(tokens))
+            for run in by_run
+            if tuple(tokens[start : start + len(run)]) == run
         ]
         matcher = RunMatcher(by_run)
         assert sorted(matcher.found(tokens)) == sorted(expected)
@@ -145,16 +148,19 @@ def test_fingerprints_are_computed_again_when_a_withheld_body_the_set_or_the_pub
     assert again.anchors == first.anchors and again.digest() == first.digest()
     assert len(list(cache.iterdir())) == 1
 
-    changed_body = [Withheld("correction 3.2 'mise-a-l-echelle'", BODY + "Puis supprimez le Deployment de test avec kubectl delete.\n")]
+    added = "Puis supprimez le Deployment de test avec kubectl delete.\n"
+    changed_body = [Withheld("correction 3.2 'mise-a-l-echelle'", BODY + added)]
     assert tuple(words("puis supprimez le deployment de test avec kubectl")) in (
         audit.cached_fingerprints(changed_body, [PUBLIC], cache=cache).by_run
     )
-    released_one_more = withheld + [Withheld("correction 3.3 'autre'", "Une autre réponse que personne ne lit encore ici.\n")]
-    assert audit.cached_fingerprints(released_one_more, [PUBLIC], cache=cache).corrections == 2
+    two = withheld + [Withheld("correction 3.3 'autre'", "Une autre réponse que personne ne lit encore ici.\n")]
+    assert audit.cached_fingerprints(two, [PUBLIC], cache=cache).corrections == 2
+    one_released = audit.cached_fingerprints(two[1:], [PUBLIC], cache=cache)  # 3.2 released: no longer looked for
+    assert one_released.corrections == 1 and set(one_released.by_run.values()) == {"correction 3.3 'autre'"}
     public_now_says_it = PUBLIC + "L'ordonnanceur place les trois nouveaux Pods sur le nœud le moins chargé.\n"
     now = audit.cached_fingerprints(withheld, [public_now_says_it], cache=cache)
     assert tuple(words("place les trois nouveaux Pods sur le nœud")) not in now.by_run
-    assert len(computed) == 4 and len(list(cache.iterdir())) == 1  # one entry kept, the last
+    assert len(computed) == 5 and len(list(cache.iterdir())) == 1  # one entry kept, the last
 
 
 def test_a_clean_verdict_is_forgotten_when_the_fingerprints_change_even_by_one_name(tmp_path):
@@ -167,3 +173,39 @@ def test_a_clean_verdict_is_forgotten_when_the_fingerprints_change_even_by_one_n
     before = set(cache.iterdir())
     audit_outputs([site], renamed, clean_cache=cache)
     assert set(cache.iterdir()).isdisjoint(before)
+
+
+def test_worker_processes_find_the_same_leaks_in_the_same_order(tmp_path, monkeypatch):
+    import course.audit as audit
+
+    text = "L'ordonnanceur place les trois nouveaux Pods sur le nœud le moins chargé."
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / f"{name}.html").write_text(f"<p>{text if name in 'bd' else 'Rien en ' + name}</p>")
+    serial = audit_outputs([tmp_path], prints(), jobs=1)
+    monkeypatch.setattr(audit, "PARALLEL_BYTES", 0)  # the workers, even for four small files
+    parallel = audit_outputs([tmp_path], prints(), jobs=2, clean_cache=tmp_path.parent / "verdicts")
+    assert [leak.file.name for leak in parallel.leaks] == ["b.html", "d.html"]
+    assert parallel.leaks == serial.leaks and parallel.files == 4
+    assert len(list((tmp_path.parent / "verdicts").iterdir())) == 2  # a.html and c.html
+
+
+def test_a_verdict_on_a_file_absent_from_this_build_is_kept_until_it_expires(tmp_path):
+    import os
+    import time
+
+    import course.audit as audit
+
+    site, cache = tmp_path / "site", tmp_path / "verdicts"
+    (site / "pdf").mkdir(parents=True)
+    (site / "index.html").write_text("<p>Rien.</p>")
+    (site / "pdf" / "chapitre.txt").write_text("Le texte du chapitre.")
+    audit_outputs([site], prints(), clean_cache=cache)
+    assert len(list(cache.iterdir())) == 2
+    (site / "pdf" / "chapitre.txt").unlink()  # a build without PDFs
+    audit_outputs([site], prints(), clean_cache=cache)
+    assert sorted(path.read_text() for path in cache.iterdir()) == ["index.html", "pdf/chapitre.txt"]
+    stale = next(path for path in cache.iterdir() if path.read_text() == "pdf/chapitre.txt")
+    old = time.time() - (audit.VERDICT_DAYS + 1) * 86400
+    os.utime(stale, (old, old))
+    audit_outputs([site], prints(), clean_cache=cache)
+    assert [path.read_text() for path in cache.iterdir()] == ["index.html"]

@@ -14,13 +14,17 @@ import gzip
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 import re
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count, pairwise
 from pathlib import Path
@@ -264,63 +268,127 @@ def group(count: int) -> str:
     return f"{count:,}".replace(",", "\u202f")
 
 
-def audit_outputs(roots: list[Path], prints: Fingerprints, *, clean_cache: Path | None = None) -> AuditReport:
+# Below this many bytes to read, starting worker processes costs more than it saves.
+PARALLEL_BYTES = 4_000_000
+# A clean verdict on a file no audit has seen since (a PDF while PDFs are off) is kept this long.
+VERDICT_DAYS = 30
+
+
+def audit_outputs(
+    roots: list[Path], prints: Fingerprints, *, clean_cache: Path | None = None, jobs: int = 1
+) -> AuditReport:
     """Read every file under `roots` and report each withheld correction found in it.
 
     `clean_cache` remembers the files found clean, by their bytes and the fingerprints looked
     for: a file that did not change since the last build is not read again (theme assets, PDFs).
+    With `jobs` > 1 and much to read, the files are read by that many worker processes.
     """
-    leaks, count = [], 0
-    seen, matcher = set(), prints.matcher()
+    files = _output_files(roots)
     verdicts = CleanVerdicts(clean_cache, prints) if clean_cache else None
+    to_read = [
+        (root, path) for root, path in files if prints.by_run and not (verdicts and verdicts.known_clean(root, path))
+    ]
+    leaks = []
+    for (root, path), leak in zip(to_read, _first_leaks([path for _, path in to_read], prints, jobs), strict=True):
+        if leak:
+            leaks.append(Leak(leak[0], path, " ".join(leak[1])))
+        elif verdicts:
+            verdicts.remember(root, path)
+    if verdicts:
+        verdicts.forget_the_rest()
+    return AuditReport(prints.corrections, len(files), leaks, prints.blind)
+
+
+def _output_files(roots: list[Path]) -> list[tuple[Path, Path]]:
+    """(root, file) for every file under the roots, each file once however many roots hold it."""
+    files, seen = [], set()
     for root in roots:
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
-            if not path.is_file() or path.resolve() in seen:
-                continue
-            seen.add(path.resolve())
-            count += 1
-            if not prints.by_run or (verdicts and verdicts.known_clean(path)):
-                continue
-            for text in output_texts(path):
-                leak = matcher.first(text)
-                if leak:
-                    leaks.append(Leak(leak[0], path, " ".join(leak[1])))
-                    break
-            else:
-                if verdicts:
-                    verdicts.remember(path)
-    if verdicts:
-        verdicts.forget_the_rest()
-    return AuditReport(prints.corrections, count, leaks, prints.blind)
+            if path.is_file() and path.resolve() not in seen:
+                seen.add(path.resolve())
+                files.append((root, path))
+    return files
+
+
+def first_leak(path: Path, matcher: RunMatcher) -> tuple[str, tuple[str, ...]] | None:
+    """(correction, words) of the first withheld text found in a file's texts, or None."""
+    for text in output_texts(path):
+        leak = matcher.first(text)
+        if leak:
+            return leak
+    return None
+
+
+def _first_leaks(paths: list[Path], prints: Fingerprints, jobs: int) -> list:
+    """first_leak() of each file, in order; in worker processes when it is worth it (a cold build,
+    the PDFs: pdftotext and the matching of each file run side by side)."""
+    sizes = [path.stat().st_size for path in paths]
+    if jobs < 2 or len(paths) < 2 or sum(sizes) < PARALLEL_BYTES:
+        matcher = prints.matcher()
+        return [first_leak(path, matcher) for path in paths]
+    largest_first = sorted(range(len(paths)), key=lambda index: -sizes[index])  # so the workers end together
+    # spawn: a worker starts clean, whatever threads `mkdocs serve` runs.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=context, initializer=_start_worker,
+                             initargs=(prints,)) as pool:
+        found = dict(zip(largest_first, pool.map(_worker_first_leak, [paths[i] for i in largest_first]), strict=True))
+    return [found[index] for index in range(len(paths))]
+
+
+_WORKER: dict = {}  # a worker process's matcher, built once
+
+
+def _start_worker(prints: Fingerprints) -> None:
+    _WORKER["matcher"] = prints.matcher()
+
+
+def _worker_first_leak(path: Path):
+    return first_leak(path, _WORKER["matcher"])
 
 
 class CleanVerdicts:
-    """Files found clean: one empty file per (fingerprints, file bytes) digest, pruned after each audit."""
+    """Files found clean: one small file per (fingerprints, file bytes) digest, holding the file's path in
+    its output folder. After each audit, a verdict is removed when its file was audited with other bytes or
+    other fingerprints, or when no audit has seen that file for VERDICT_DAYS (PDFs while PDFs are off)."""
 
     def __init__(self, folder: Path, prints: Fingerprints):
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.prints = prints.digest()
         self.used: set[str] = set()
+        self.audited: set[str] = set()  # paths relative to their root
         self._current: dict[Path, str] = {}
 
-    def _key(self, path: Path) -> str:
+    def _key(self, root: Path, path: Path) -> str:
         key = hashlib.sha256(self.prints.encode() + hashlib.sha256(path.read_bytes()).digest()).hexdigest()
         self._current[path] = key
         self.used.add(key)
+        self.audited.add(path.relative_to(root).as_posix())
         return key
 
-    def known_clean(self, path: Path) -> bool:
-        return (self.folder / self._key(path)).is_file()
+    def known_clean(self, root: Path, path: Path) -> bool:
+        verdict = self.folder / self._key(root, path)
+        if not verdict.is_file():
+            return False
+        os.utime(verdict)  # seen today
+        return True
 
-    def remember(self, path: Path) -> None:
-        (self.folder / self._current[path]).touch()
+    def remember(self, root: Path, path: Path) -> None:
+        write_atomically(self.folder / self._current[path], path.relative_to(root).as_posix().encode())
 
     def forget_the_rest(self) -> None:
+        oldest = time.time() - VERDICT_DAYS * 86400
         for old in self.folder.iterdir():
-            if old.name not in self.used:
+            if old.name in self.used:
+                continue
+            try:
+                audited_again = old.read_text(encoding="utf-8") in self.audited | {""}
+                expired = old.stat().st_mtime < oldest
+            except (OSError, ValueError):
+                audited_again = expired = True
+            if audited_again or expired:
                 old.unlink(missing_ok=True)
 
 

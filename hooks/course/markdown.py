@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 
@@ -75,11 +76,12 @@ def _dedent(line: str, width: int) -> str:
 
 def lines_in_code(markdown: str) -> set[int]:
     """1-based numbers of the lines that belong to a fenced block, fences included."""
-    return {
-        number
-        for block in fenced_blocks(markdown)
-        for number in range(block.first_line, block.last_line + 1)
-    }
+    return code_lines(fenced_blocks(markdown))
+
+
+def code_lines(blocks) -> set[int]:
+    """lines_in_code() of blocks already found."""
+    return {number for block in blocks for number in range(block.first_line, block.last_line + 1)}
 
 
 # Words of a fence title that mark a block as not a whole manifest (see the README).
@@ -108,6 +110,11 @@ def referenced_files(markdown: str, *, page: str) -> set[str]:
     Links, images, reference definitions and HTML `src`/`href`/`data` attributes;
     URLs with a scheme or pointing outside docs/ are not files of the site.
     """
+    return set(_referenced_files(markdown, page))
+
+
+@lru_cache(maxsize=512)  # each language's build asks for every page of the course
+def _referenced_files(markdown: str, page: str) -> frozenset[str]:
     found = set()
     directory = posixpath.dirname(page)
     for pattern in (_INLINE_LINK, _REFERENCE, _HTML_ATTRIBUTE):
@@ -121,4 +128,4 @@ def referenced_files(markdown: str, *, page: str) -> set[str]:
             normal = posixpath.normpath(joined)
             if not normal.startswith("../") and normal != "..":
                 found.add(normal)
-    return found
+    return frozenset(found)

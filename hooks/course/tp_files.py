@@ -187,6 +187,8 @@ class Mention:
 
 def find_markers(markdown: str) -> list[Mention]:
     """The `<!-- tp-files: <folder> -->` lines of a page, outside code blocks."""
+    if "tp-files" not in markdown:
+        return []  # most pages: no need to find their code blocks
     code = lines_in_code(markdown)
     found = []
     for number, line in enumerate(markdown.splitlines(), start=1):
@@ -240,6 +242,8 @@ def missing_folders(markdown: str, *, page: str, folders: Iterable[str]) -> list
 
 def replace_markers(html: str, render: Callable[[str], str]) -> str:
     """Replace each marker left in a page's HTML by `render(folder)`."""
+    if "tp-files" not in html:
+        return html  # most pages
     return MARKER_HTML.sub(lambda match: render(match.group("folder")), html)
 
 

@@ -19,6 +19,7 @@ _QUESTION_WORD = re.compile(r"^(\s*)(Questions?)\b")
 _CORRECTION_ANCHOR = re.compile(r"^correction-(\d+)-(\d+)$")
 # "Facultatif :" / "Optional:" after an optional step number ("8. Facultatif : sondes").
 _OPTIONAL = re.compile(r"^(\s*(?:\d+\.\s+)?)(Facultatif|Optional)\s*:\s*", re.IGNORECASE)
+_OPTIONAL_WORD = re.compile(r"Facultatif|Optional", re.IGNORECASE)  # what _OPTIONAL needs, anywhere
 _STEP_NUMBER = re.compile(r"^\s*(\d+)\.\s")
 _HEADINGS = ("h2", "h3", "h4")
 
@@ -26,8 +27,8 @@ _HEADINGS = ("h2", "h3", "h4")
 @lru_cache(maxsize=256)  # the English build renders the same untranslated pages again
 def decorate_tp_page(fragment: str, *, steps: bool) -> str:
     """Number and style the questions, badge the optional parts, mark the numbered steps (`steps`)."""
-    if not fragment:
-        return fragment
+    if not fragment or not (steps or "Question" in fragment or _OPTIONAL_WORD.search(fragment)):
+        return fragment  # nothing to decorate: not parsed
     root = parse_fragment(fragment)
     _number_questions(root)
     _badge_optional_parts(root)

@@ -25,6 +25,8 @@ _AFTER_OPENING_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
 _BEFORE_CLOSING_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
 # An elision or a possessive: the straight apostrophe right after a letter (l'API, aujourd'hui).
 _ELISION = re.compile(r"(?<=[^\W\d_])'")
+# Every rule above needs one of these characters: a text without any is left as it is.
+_TOUCHED = re.compile(r"[;!?:«»']")
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+|\bwww\.[^\s<>\"]+")
 
 
@@ -50,6 +52,8 @@ def french_apostrophes_text(text: str) -> str:
 
 def french_typography_text(text: str) -> str:
     """Every French rule on a run of prose: spacing, then apostrophes."""
+    if not _TOUCHED.search(text):
+        return text
     return french_apostrophes_text(french_spacing_text(text))
 
 
