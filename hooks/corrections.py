@@ -17,6 +17,7 @@ from mkdocs.plugins import event_priority
 from course.audit import AuditError, Withheld, audit_outputs, cached_fingerprints
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError, RenderedCorrection, apply_corrections
+from course.page_cache import PAGES, cache_folder
 from course.settings import correction_settings
 from course.site import (
     DEFAULT_LANGUAGE,
@@ -51,6 +52,7 @@ def on_config(config, **_):
     except CorrectionError as error:
         raise PluginError(str(error)) from None
     STATE["language"] = config.theme.get("language", DEFAULT_LANGUAGE)
+    PAGES.open(cache_folder(config))
     if STATE["language"] == DEFAULT_LANGUAGE:
         AUDIT.clear()
     config.extra["corrections_mode"] = STATE["settings"].mode  # read by overrides/main.html (mode banner)
@@ -71,9 +73,11 @@ def on_files(files, *, config, **_):
         raise PluginError(str(error)) from None
     for file in [f for f in files if f.src_uri in hidden]:
         files.remove(file)
+    env = config.theme.get_env()
     STATE.update(
         catalogue=catalogue,
-        template=config.theme.get_env().get_template("partials/correction.html"),
+        template=env.get_template("partials/correction.html"),
+        template_source=env.loader.get_source(env, "partials/correction.html")[0],
     )
     if STATE["language"] == DEFAULT_LANGUAGE:
         AUDIT.update(catalogue=catalogue, docs_dir=config.docs_dir, hidden_files=len(hidden))
@@ -97,15 +101,18 @@ def on_page_content(html, *, page, **_):
     catalogue = STATE["catalogue"]
     base = base_source_path(page.file.src_uri)
     corrections = catalogue.numbered.get(base, [])
-    try:
-        html = apply_corrections(
-            html,
-            page=page.file.src_uri,
-            corrections=corrections,
-            decisions=catalogue.decisions.get(base, []),
-            render=_render,
-            written=catalogue.sources(base, STATE["language"]),
+    decisions, written = catalogue.decisions.get(base, []), catalogue.sources(base, STATE["language"])
+
+    def number(fragment: str) -> str:
+        return apply_corrections(
+            fragment, page=page.file.src_uri, corrections=corrections, decisions=decisions, render=_render,
+            written=written,
         )
+
+    # Remembered across builds by everything the result depends on, the release decisions included.
+    settings = repr((page.file.src_uri, corrections, decisions, written, STATE["language"], STATE["template_source"]))
+    try:
+        html = PAGES.transform("corrections", html, number, settings=settings)
     except CorrectionError as error:
         raise PluginError(str(error)) from None
     if page.present_anchor_ids is not None:  # so links to #correction-3-2 pass --strict

@@ -6,7 +6,12 @@ from __future__ import annotations
 import posixpath
 
 from course.chapters import base_source_path
+from course.page_cache import PAGES, cache_folder
 from course.tp_page import badge_optional_title, decorate_tp_page
+
+
+def on_config(config, **_):
+    PAGES.open(cache_folder(config))
 
 
 def on_page_content(html, *, page, **_):
@@ -14,7 +19,9 @@ def on_page_content(html, *, page, **_):
     # The key of the page's progress in the browser, shared by its French and English versions.
     page.meta["course_source"] = base_source_path(page.file.src_uri)
     _badge_toc(page.toc.items)
-    return decorate_tp_page(html, steps=is_tp)
+    return PAGES.transform(
+        "tp_page", html, lambda fragment: decorate_tp_page(fragment, steps=is_tp), settings=f"steps={is_tp}"
+    )
 
 
 def _badge_toc(items) -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from course.page_cache import PAGES, cache_folder
 from course.typography import french_typography, french_typography_text
+
+
+def on_config(config, **_):
+    PAGES.open(cache_folder(config))
 
 
 def on_page_content(html, *, page, config, **_):
@@ -13,7 +18,7 @@ def on_page_content(html, *, page, config, **_):
     _retitle_toc(page.toc)
     if page.title:
         page.title = french_typography_text(page.title)  # an instance value, as a nav title is
-    return french_typography(html)
+    return PAGES.transform("typography", html, french_typography)
 
 
 def _retitle_toc(items) -> None:

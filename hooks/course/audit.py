@@ -324,6 +324,8 @@ def first_leak(path: Path, matcher: RunMatcher) -> tuple[str, tuple[str, ...]] |
 def _first_leaks(paths: list[Path], prints: Fingerprints, jobs: int) -> list:
     """first_leak() of each file, in order; in worker processes when it is worth it (a cold build,
     the PDFs: pdftotext and the matching of each file run side by side)."""
+    if not paths:
+        return []  # every file known clean (an unchanged site): no matcher to build
     sizes = [path.stat().st_size for path in paths]
     if jobs < 2 or len(paths) < 2 or sum(sizes) < PARALLEL_BYTES:
         matcher = prints.matcher()

@@ -64,14 +64,16 @@ def french_typography(fragment: str) -> str:
     Only text nodes change: attributes (href, title, alt…) keep what the author wrote.
     """
     root = parse_fragment(fragment)
-    # Code and its descendants, found once (looking up each node's ancestors cost a second per build).
-    verbatim = {node for element in root.iter(*VERBATIM_TAGS) for node in element.iter()}
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element in verbatim:
-            continue  # comments and processing instructions, code
-        if element.text:
-            element.text = french_typography_text(element.text)
+    # Walked from the top without entering code (most elements of a page are code's highlighted spans).
+    # A child's tail is the parent's text: it is prose when the parent is.
+    elements = [root]
+    while elements:
+        element = elements.pop()
+        if element.text and (fixed := french_typography_text(element.text)) is not element.text:
+            element.text = fixed
         for child in element:
-            if child.tail:
-                child.tail = french_typography_text(child.tail)
+            if child.tail and (fixed := french_typography_text(child.tail)) is not child.tail:
+                child.tail = fixed
+            if isinstance(child.tag, str) and child.tag not in VERBATIM_TAGS:  # not a comment, not code
+                elements.append(child)
     return serialize_fragment(root)

@@ -1,0 +1,79 @@
+"""Per-page HTML transforms remembered across builds, in `.cache/pages`.
+
+A page's typography, its TP decorations and its numbered corrections are pure functions of
+the page's HTML and a few settings: a build after a build (`make build`, `make test`, the
+bench) finds the result of each unchanged page instead of parsing its HTML again. An entry
+is keyed by everything its result depends on: the transform, the code of hooks/course and
+lxml's version, the settings the hook passes (release decisions, template, language…) and
+the input HTML. Nothing is ever published from here without the audit reading it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+import lxml
+
+from course.files import write_atomically
+
+# Entries kept (the most recently used): about four builds of the whole course.
+LIMIT = 1000
+SUFFIX = ".html"
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Changes with any module of hooks/course, lxml or Python."""
+    digest = hashlib.sha256(f"{sys.version}\0{lxml.__version__}".encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()
+
+
+class PageCache:
+    """One folder of results; `folder` None (not opened) computes everything."""
+
+    def __init__(self, folder: Path | None = None, *, limit: int = LIMIT):
+        self.folder = folder
+        self.limit = limit
+
+    def open(self, folder: Path) -> None:
+        """Use `folder` (made if needed) and drop its least recently used entries beyond the limit."""
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        entries = [entry for entry in os.scandir(folder) if entry.name.endswith(SUFFIX)]
+        if len(entries) > self.limit:
+            entries.sort(key=lambda entry: entry.stat().st_mtime, reverse=True)
+            for entry in entries[self.limit :]:
+                Path(entry.path).unlink(missing_ok=True)
+
+    def transform(self, name: str, html: str, compute: Callable[[str], str], *, settings: str = "") -> str:
+        """compute(html), or the result an earlier build stored for the same name, settings, code and HTML."""
+        if self.folder is None:
+            return compute(html)
+        digest = hashlib.sha256()
+        for part in (name, code_version(), settings, html):
+            encoded = part.encode("utf-8", "surrogatepass")
+            digest.update(len(encoded).to_bytes(8, "big") + encoded)
+        entry = self.folder / f"{digest.hexdigest()}{SUFFIX}"
+        try:
+            result = entry.read_bytes().decode("utf-8", "surrogatepass")
+        except (OSError, UnicodeDecodeError):
+            result = compute(html)
+            write_atomically(entry, result.encode("utf-8", "surrogatepass"))
+            return result
+        os.utime(entry)  # recently used: kept
+        return result
+
+
+PAGES = PageCache()  # shared by the hooks; each opens it in on_config
+
+
+def cache_folder(config) -> Path:
+    """`.cache/pages` beside mkdocs.yml, with the PDF and audit caches."""
+    return Path(config.config_file_path or ".").resolve().parent / ".cache" / "pages"
