@@ -90,13 +90,16 @@ class Fingerprints:
     corrections: int = 0  # withheld corrections looked for
     blind: list[str] = field(default_factory=list)  # withheld corrections with nothing distinctive
     anchors: dict[tuple[str, ...], int] = field(default_factory=dict)  # run -> where its rarest two words start
+    _digest: str = field(default="", repr=False, compare=False)
 
     def matcher(self) -> RunMatcher:
         return RunMatcher(self.by_run, self.anchors)
 
     def digest(self) -> str:
         """Changes with any run or the correction it belongs to (the key of the audit's clean verdicts)."""
-        lines = sorted(f"{name}\x1f{chr(0x1e).join(run)}" for run, name in self.by_run.items())
+        if self._digest:
+            return self._digest  # read with the runs from the cache, which computed it from them
+        lines = sorted(json.dumps([name, *run], ensure_ascii=False) for run, name in self.by_run.items())
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -221,11 +224,10 @@ def cached_fingerprints(withheld: list[Withheld], public_texts: Iterable[str], *
     except (OSError, ValueError, KeyError, TypeError):
         pass  # none yet, or unreadable: computed again
     prints = fingerprints(withheld, public_texts)
-    data = {
-        "corrections": prints.corrections,
-        "blind": prints.blind,
-        "runs": [[name, list(run), prints.anchors[run]] for run, name in prints.by_run.items()],
-    }
+    by_name: dict[str, list] = {}
+    for run, name in prints.by_run.items():  # words never hold a space: a run is kept as one string
+        by_name.setdefault(name, []).append([" ".join(run), prints.anchors[run]])
+    data = {"corrections": prints.corrections, "blind": prints.blind, "digest": prints.digest(), "runs": by_name}
     write_atomically(entry, json.dumps(data, ensure_ascii=False).encode())
     for old in cache.iterdir():
         if old != entry:
@@ -235,10 +237,12 @@ def cached_fingerprints(withheld: list[Withheld], public_texts: Iterable[str], *
 
 def _loaded_fingerprints(data: dict) -> Fingerprints:
     prints = Fingerprints(corrections=int(data["corrections"]), blind=[str(name) for name in data["blind"]])
-    for name, run, anchor in data["runs"]:
-        run = tuple(run)
-        prints.by_run[run] = name
-        prints.anchors[run] = int(anchor)
+    for name, runs_ in data["runs"].items():
+        for text, anchor in runs_:
+            run = tuple(text.split(" "))
+            prints.by_run[run] = name
+            prints.anchors[run] = int(anchor)
+    prints._digest = str(data["digest"])  # computed from these runs when they were stored
     return prints
 
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from course.chapters import Chapter
 from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
-from course.markdown import code_lines, fenced_blocks
+from course.markdown import code_lines, fence_spans
 
 MODES = ("hide", "release", "show")
 DEFAULT_MODE = "release"
@@ -102,7 +102,7 @@ def scan_corrections(markdown: str, *, page: str, file: str | None = None) -> li
 @lru_cache(maxsize=256)
 def _scan_corrections(markdown: str, page: str, file: str) -> tuple[CorrectionSource, ...]:
     lines = normalize_source(markdown)
-    blocks = list(fenced_blocks("\n".join(lines)))
+    blocks = fence_spans("\n".join(lines))
     code = code_lines(blocks)
     found: list[CorrectionSource] = []
     body_end = -1  # index of the last line of the correction whose body we are in

@@ -39,14 +39,8 @@ def fenced_blocks(markdown: str) -> Iterator[CodeBlock]:
     their indentation is removed from the content, as pymdownx.superfences does.
     """
     lines = markdown.splitlines()
-    index = 0
-    while index < len(lines):
-        opening = _OPENING_FENCE.match(lines[index])
-        if opening is None:
-            index += 1
-            continue
-        indent, fence, info = opening.group("indent", "fence", "info")
-        end = _closing_index(lines, index + 1, fence)
+    for index, end, opening in _fences(lines):
+        indent, info = opening.group("indent", "info")
         body = [_dedent(line, len(indent)) for line in lines[index + 1 : end]]
         lang = _LANG.match(info)
         title = _TITLE.search(info)
@@ -57,6 +51,30 @@ def fenced_blocks(markdown: str) -> Iterator[CodeBlock]:
             title=(title.group("double") or title.group("single") or "") if title else "",
             text="\n".join(body) + "\n",
         )
+
+
+@dataclass(frozen=True)
+class FenceSpan:
+    first_line: int  # as CodeBlock's
+    last_line: int
+
+
+def fence_spans(markdown: str) -> list[FenceSpan]:
+    """Where the fenced blocks are, as fenced_blocks() finds them, without their text (cheaper)."""
+    lines = markdown.splitlines()
+    return [FenceSpan(index + 1, min(end, len(lines) - 1) + 1) for index, end, _ in _fences(lines)]
+
+
+def _fences(lines: list[str]) -> Iterator[tuple[int, int, re.Match]]:
+    """(opening index, closing index, opening match) of each fenced block."""
+    index = 0
+    while index < len(lines):
+        opening = _OPENING_FENCE.match(lines[index])
+        if opening is None:
+            index += 1
+            continue
+        end = _closing_index(lines, index + 1, opening.group("fence"))
+        yield index, end, opening
         index = end + 1
 
 
