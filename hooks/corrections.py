@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from course.audit import AuditError, Withheld, audit_outputs, cached_fingerprints
+from course.audit import AuditError, EarlyAudit, Withheld, audit_outputs, cached_fingerprints
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError, RenderedCorrection, apply_corrections
 from course.page_cache import PAGES, cache_folder
@@ -31,6 +31,7 @@ from course.withhold import CHANNEL, PageRelease
 log = logging.getLogger("mkdocs.plugins.corrections")
 
 EXTENSION = "course.withhold"
+PRINTS, VERDICTS = "audit-fingerprints", "audit"  # their caches, under .cache/
 # Reset for every build: `mkdocs serve` and mkdocs-static-i18n build several times per process.
 STATE: dict = {}
 # Filled by the default language's build, which ends after the other languages (mkdocs-static-i18n
@@ -54,6 +55,7 @@ def on_config(config, **_):
     STATE["language"] = config.theme.get("language", DEFAULT_LANGUAGE)
     PAGES.open(cache_folder(config))
     if STATE["language"] == DEFAULT_LANGUAGE:
+        _stop_early_audit()
         AUDIT.clear()
     config.extra["corrections_mode"] = STATE["settings"].mode  # read by overrides/main.html (mode banner)
 
@@ -80,7 +82,13 @@ def on_files(files, *, config, **_):
         template_source=env.loader.get_source(env, "partials/correction.html")[0],
     )
     if STATE["language"] == DEFAULT_LANGUAGE:
-        AUDIT.update(catalogue=catalogue, docs_dir=config.docs_dir, hidden_files=len(hidden))
+        AUDIT.update(
+            catalogue=catalogue, docs_dir=config.docs_dir, hidden_files=len(hidden), roots=_output_roots(config)
+        )
+        if len(os.sched_getaffinity(0)) > 1 and "early" not in AUDIT:  # on another core: the fingerprints now
+            AUDIT["early"] = EarlyAudit(
+                *_audit_inputs(), prints_cache=_cache_root(config) / PRINTS, verdicts=_cache_root(config) / VERDICTS
+            )
     return files
 
 
@@ -126,11 +134,22 @@ def _render(correction: RenderedCorrection) -> str:
 
 def on_pre_build(**_):
     AUDIT["builds"] = AUDIT.get("builds", 0) + 1
+    if AUDIT["builds"] > 1 and "early" in AUDIT and not AUDIT.get("early_files"):
+        # Another language starts (in site/en/): the default language's site is written, search it meanwhile.
+        AUDIT["early_files"] = True
+        AUDIT["early"].audit_written(AUDIT["roots"])
 
 
 def on_build_error(**_):
+    _stop_early_audit()
     AUDIT.clear()
     CHANNEL.clear()
+
+
+def _stop_early_audit() -> None:
+    early = AUDIT.pop("early", None)
+    if early is not None:
+        early.cancel()
 
 
 @event_priority(-1000)  # after the PDFs and, in the default language, after every other language
@@ -138,10 +157,13 @@ def on_post_build(config, **_):
     AUDIT["builds"] = AUDIT.get("builds", 1) - 1
     if AUDIT["builds"] > 0 or "catalogue" not in AUDIT:
         return  # a language built from within the default language's build: audited with it
+    early = AUDIT.pop("early", None)
+    if early is not None:
+        early.finish()  # its clean verdicts are in the cache before the audit reads it
     try:
-        prints = _fingerprints(_cache_root(config) / "audit-fingerprints")
+        prints = cached_fingerprints(*_audit_inputs(), cache=_cache_root(config) / PRINTS)
         report = audit_outputs(
-            _output_roots(config), prints, clean_cache=_cache_root(config) / "audit", jobs=len(os.sched_getaffinity(0))
+            _output_roots(config), prints, clean_cache=_cache_root(config) / VERDICTS, jobs=len(os.sched_getaffinity(0))
         )
     except AuditError as error:
         raise PluginError(f"audit: {error}") from None
@@ -167,12 +189,12 @@ def _output_roots(config) -> list[Path]:
     return roots
 
 
-def _fingerprints(cache: Path):
+def _audit_inputs() -> tuple[list[Withheld], list[str]]:
+    """What the fingerprints are made of: each withheld correction in each language, and the public text."""
     catalogue = AUDIT["catalogue"]
     withheld = [
         Withheld(f"correction {correction.number} '{correction.source.identifier}'", source.body)
         for correction, copies in catalogue.withheld()
         for source in copies
     ]
-    public = [public for _, public, _ in catalogue.split_sources(AUDIT["docs_dir"])]
-    return cached_fingerprints(withheld, public, cache=cache)
+    return withheld, [public for _, public, _ in catalogue.split_sources(AUDIT["docs_dir"])]

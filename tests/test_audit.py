@@ -209,3 +209,28 @@ def test_a_verdict_on_a_file_absent_from_this_build_is_kept_until_it_expires(tmp
     os.utime(stale, (old, old))
     audit_outputs([site], prints(), clean_cache=cache)
     assert [path.read_text() for path in cache.iterdir()] == ["index.html"]
+
+
+def test_the_early_audit_leaves_verdicts_only_on_the_clean_bytes_it_read(tmp_path, monkeypatch):
+    import course.audit as audit
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    leak = "L'ordonnanceur place les trois nouveaux Pods sur le nœud le moins chargé."
+    (site / "clean.html").write_text("<p>Rien.</p>")
+    (site / "leak.html").write_text(f"<p>{leak}</p>")
+    (site / "later.html").write_text("<p>Rien non plus.</p>")
+    withheld = [Withheld("correction 3.2 'mise-a-l-echelle'", BODY)]
+    early = audit.EarlyAudit(withheld, [PUBLIC], prints_cache=cache / "prints", verdicts=cache / "verdicts")
+    early.audit_written([site])
+    early.finish()
+    assert sorted(path.read_text() for path in (cache / "verdicts").iterdir()) == ["clean.html", "later.html"]
+
+    (site / "later.html").write_text(f"<p>{leak}</p>")  # written again once the early audit has read it
+    read = []
+    original = audit.output_texts
+    monkeypatch.setattr(audit, "output_texts", lambda path: (read.append(path.name), original(path))[1])
+    prints = audit.cached_fingerprints(withheld, [PUBLIC], cache=cache / "prints")
+    report = audit_outputs([site], prints, clean_cache=cache / "verdicts")
+    assert sorted(leak.file.name for leak in report.leaks) == ["later.html", "leak.html"]
+    assert sorted(read) == ["later.html", "leak.html"]  # clean.html: known clean from the early audit

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count, pairwise
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from lxml import html as lxml_html
 
@@ -354,6 +354,61 @@ def _worker_first_leak(path: Path):
     return first_leak(path, _WORKER["matcher"])
 
 
+def verdict_name(prints_digest: str, data: bytes) -> str:
+    """The name of the clean verdict on these exact bytes searched for these fingerprints."""
+    return hashlib.sha256(prints_digest.encode() + hashlib.sha256(data).digest()).hexdigest()
+
+
+class EarlyAudit:
+    """Work of the audit started before the build ends, in one worker process on a core MkDocs leaves
+    idle: the fingerprints while the pages are rendered, then the files already written (the default
+    language's site while the other languages build).
+
+    It only leaves clean verdicts, each on the exact bytes it read and searched; the audit at the end
+    lists and hashes every file as always and skips one only for such a verdict (a file written again
+    since is read again). Whatever fails here is left for the audit at the end to find and report.
+    """
+
+    def __init__(self, withheld: list[Withheld], public_texts: list[str], *, prints_cache: Path, verdicts: Path):
+        # spawn: a worker starts clean, whatever threads `mkdocs serve` runs.
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self._work = [self._pool.submit(_prepare_worker, withheld, public_texts, prints_cache)]
+        self._verdicts = verdicts
+
+    def audit_written(self, roots: list[Path]) -> None:
+        """Search the files now under `roots` (PDFs excepted: the audit at the end reads them)."""
+        self._work.append(self._pool.submit(_remember_clean_files, roots, self._verdicts))
+
+    def finish(self) -> None:
+        """Wait for the work, then stop the worker."""
+        for work in self._work:
+            try:
+                work.result()
+            except Exception:  # the audit at the end reads what was not found clean, and says why
+                pass
+        self._pool.shutdown()
+
+    def cancel(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _prepare_worker(withheld: list[Withheld], public_texts: list[str], cache: Path) -> None:
+    prints = cached_fingerprints(withheld, public_texts, cache=cache)
+    _WORKER.update(prints=prints, matcher=prints.matcher())
+
+
+def _remember_clean_files(roots: list[Path], folder: Path) -> None:
+    digest, matcher = _WORKER["prints"].digest(), _WORKER["matcher"]
+    folder.mkdir(parents=True, exist_ok=True)
+    for root, path in _output_files(roots):
+        if path.suffix.lower() == ".pdf":
+            continue
+        data = path.read_bytes()  # read once: the verdict is on the bytes searched
+        verdict = folder / verdict_name(digest, data)
+        if not verdict.is_file() and not any(matcher.first(text) for text in bytes_texts(data, path.name)):
+            write_atomically(verdict, path.relative_to(root).as_posix().encode())
+
+
 class CleanVerdicts:
     """Files found clean: one small file per (fingerprints, file bytes) digest, holding the file's path in
     its output folder. After each audit, a verdict is removed when its file was audited with other bytes or
@@ -368,7 +423,7 @@ class CleanVerdicts:
         self._current: dict[Path, str] = {}
 
     def _key(self, root: Path, path: Path) -> str:
-        key = hashlib.sha256(self.prints.encode() + hashlib.sha256(path.read_bytes()).digest()).hexdigest()
+        key = verdict_name(self.prints, path.read_bytes())
         self._current[path] = key
         self.used.add(key)
         self.audited.add(path.relative_to(root).as_posix())
@@ -400,15 +455,21 @@ class CleanVerdicts:
 
 def output_texts(path: Path) -> Iterator[str]:
     """The readable text of an output file: what a reader (or a search engine) could get out of it."""
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
+    if path.suffix.lower() == ".pdf":
         yield from _pdf_texts(path)
-    elif suffix == ".zip":
-        yield from _archive_texts(path.read_bytes())
+    else:
+        yield from bytes_texts(path.read_bytes(), path.name)
+
+
+def bytes_texts(data: bytes, name: str) -> Iterator[str]:
+    """output_texts() of a file that is not a PDF, from its bytes."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix == ".zip":
+        yield from _archive_texts(data)
     elif suffix == ".gz":
-        yield from _decoded(gzip.decompress(path.read_bytes()), path.stem)
+        yield from _decoded(gzip.decompress(data), PurePath(name).stem)
     elif suffix in TEXT_SUFFIXES:
-        yield from _decoded(path.read_bytes(), path.name)
+        yield from _decoded(data, name)
 
 
 def _decoded(data: bytes, name: str) -> Iterator[str]:
