@@ -14,7 +14,14 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from course.audit import AuditError, EarlyAudit, Withheld, audit_outputs, cached_fingerprints
+from course.audit import (
+    AuditError,
+    EarlyAudit,
+    Withheld,
+    audit_outputs,
+    cached_fingerprints,
+    fingerprints_entry,
+)
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError, RenderedCorrection, apply_corrections
 from course.page_cache import PAGES, cache_folder
@@ -85,10 +92,7 @@ def on_files(files, *, config, **_):
         AUDIT.update(
             catalogue=catalogue, docs_dir=config.docs_dir, hidden_files=len(hidden), roots=_output_roots(config)
         )
-        if len(os.sched_getaffinity(0)) > 1 and "early" not in AUDIT:  # on another core: the fingerprints now
-            AUDIT["early"] = EarlyAudit(
-                *_audit_inputs(), prints_cache=_cache_root(config) / PRINTS, verdicts=_cache_root(config) / VERDICTS
-            )
+        _start_early_audit(config)
     return files
 
 
@@ -146,6 +150,17 @@ def on_build_error(**_):
     CHANNEL.clear()
 
 
+def _start_early_audit(config) -> None:
+    """On another core, when the corrections or the course changed (new fingerprints: every file is read
+    again): the fingerprints while the pages render, the French site while the English one builds.
+    A rebuild with the same fingerprints has little to read (its files are known clean): not worth a process."""
+    withheld, public = _audit_inputs()
+    prints = _cache_root(config) / PRINTS
+    if len(os.sched_getaffinity(0)) < 2 or fingerprints_entry(withheld, public, cache=prints).is_file():
+        return
+    AUDIT["early"] = EarlyAudit(withheld, public, prints_cache=prints, verdicts=_cache_root(config) / VERDICTS)
+
+
 def _stop_early_audit() -> None:
     early = AUDIT.pop("early", None)
     if early is not None:
@@ -159,14 +174,18 @@ def on_post_build(config, **_):
         return  # a language built from within the default language's build: audited with it
     early = AUDIT.pop("early", None)
     if early is not None:
-        early.finish()  # its clean verdicts are in the cache before the audit reads it
+        early.wait()  # its clean verdicts are in the cache before the audit reads it
     try:
         prints = cached_fingerprints(*_audit_inputs(), cache=_cache_root(config) / PRINTS)
         report = audit_outputs(
-            _output_roots(config), prints, clean_cache=_cache_root(config) / VERDICTS, jobs=len(os.sched_getaffinity(0))
+            _output_roots(config), prints, clean_cache=_cache_root(config) / VERDICTS,
+            jobs=len(os.sched_getaffinity(0)), helper=early,
         )
     except AuditError as error:
         raise PluginError(f"audit: {error}") from None
+    finally:
+        if early is not None:
+            early.close()
     for name in report.blind:
         log.debug(f"audit: {name} has no line distinctive enough to look for")
     for leak in report.leaks:

@@ -223,14 +223,19 @@ def test_the_early_audit_leaves_verdicts_only_on_the_clean_bytes_it_read(tmp_pat
     withheld = [Withheld("correction 3.2 'mise-a-l-echelle'", BODY)]
     early = audit.EarlyAudit(withheld, [PUBLIC], prints_cache=cache / "prints", verdicts=cache / "verdicts")
     early.audit_written([site])
-    early.finish()
+    early.wait()
     assert sorted(path.read_text() for path in (cache / "verdicts").iterdir()) == ["clean.html", "later.html"]
 
     (site / "later.html").write_text(f"<p>{leak}</p>")  # written again once the early audit has read it
-    read = []
-    original = audit.output_texts
-    monkeypatch.setattr(audit, "output_texts", lambda path: (read.append(path.name), original(path))[1])
     prints = audit.cached_fingerprints(withheld, [PUBLIC], cache=cache / "prints")
-    report = audit_outputs([site], prints, clean_cache=cache / "verdicts")
+    other = fingerprints([Withheld("correction 1.1 'x'", "Une autre réponse que personne ne lit encore ici.\n")], [])
+    assert early.share([site / "leak.html"], other) is None  # not the worker's fingerprints: not shared
+    read, original = [], audit._first_leaks
+    monkeypatch.setattr(audit, "_first_leaks", lambda paths, *args: (read.extend(paths), original(paths, *args))[1])
+    try:
+        report = audit_outputs([site], prints, clean_cache=cache / "verdicts", helper=early)
+    finally:
+        early.close()
     assert sorted(leak.file.name for leak in report.leaks) == ["later.html", "leak.html"]
-    assert sorted(read) == ["later.html", "leak.html"]  # clean.html: known clean from the early audit
+    assert sorted(path.name for path in read) == ["later.html", "leak.html"]  # clean.html: known clean
+    assert len(list((cache / "verdicts").iterdir())) == 1  # clean.html's, used; later.html's old bytes forgotten

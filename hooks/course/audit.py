@@ -213,12 +213,7 @@ def cached_fingerprints(withheld: list[Withheld], public_texts: Iterable[str], *
     public_texts = list(public_texts)
     if cache is None:
         return fingerprints(withheld, public_texts)
-    digest = hashlib.sha256(CODE_VERSION.encode())
-    for correction in withheld:
-        digest.update(json.dumps(["withheld", correction.name, correction.body]).encode())
-    for text in public_texts:
-        digest.update(json.dumps(["public", text]).encode())
-    entry = cache / f"{digest.hexdigest()}.json"
+    entry = fingerprints_entry(withheld, public_texts, cache=cache)
     try:
         return _loaded_fingerprints(json.loads(entry.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
@@ -233,6 +228,16 @@ def cached_fingerprints(withheld: list[Withheld], public_texts: Iterable[str], *
         if old != entry:
             old.unlink(missing_ok=True)
     return prints
+
+
+def fingerprints_entry(withheld: list[Withheld], public_texts: list[str], *, cache: Path) -> Path:
+    """The file of `cache` that holds (or will hold) the fingerprints of these inputs."""
+    digest = hashlib.sha256(CODE_VERSION.encode())
+    for correction in withheld:
+        digest.update(json.dumps(["withheld", correction.name, correction.body]).encode())
+    for text in public_texts:
+        digest.update(json.dumps(["public", text]).encode())
+    return cache / f"{digest.hexdigest()}.json"
 
 
 def _loaded_fingerprints(data: dict) -> Fingerprints:
@@ -279,13 +284,15 @@ VERDICT_DAYS = 30
 
 
 def audit_outputs(
-    roots: list[Path], prints: Fingerprints, *, clean_cache: Path | None = None, jobs: int = 1
+    roots: list[Path], prints: Fingerprints, *, clean_cache: Path | None = None, jobs: int = 1,
+    helper: EarlyAudit | None = None,
 ) -> AuditReport:
     """Read every file under `roots` and report each withheld correction found in it.
 
     `clean_cache` remembers the files found clean, by their bytes and the fingerprints looked
     for: a file that did not change since the last build is not read again (theme assets, PDFs).
-    With `jobs` > 1 and much to read, the files are read by that many worker processes.
+    With `jobs` > 1 and much to read, the files are read by that many worker processes; `helper`, the
+    early audit's worker (waited for), shares the reading with this process instead.
     """
     files = _output_files(roots)
     verdicts = CleanVerdicts(clean_cache, prints) if clean_cache else None
@@ -293,7 +300,8 @@ def audit_outputs(
         (root, path) for root, path in files if prints.by_run and not (verdicts and verdicts.known_clean(root, path))
     ]
     leaks = []
-    for (root, path), leak in zip(to_read, _first_leaks([path for _, path in to_read], prints, jobs), strict=True):
+    found = _first_leaks([path for _, path in to_read], prints, jobs, helper)
+    for (root, path), leak in zip(to_read, found, strict=True):
         if leak:
             leaks.append(Leak(leak[0], path, " ".join(leak[1])))
         elif verdicts:
@@ -325,11 +333,16 @@ def first_leak(path: Path, matcher: RunMatcher) -> tuple[str, tuple[str, ...]] |
     return None
 
 
-def _first_leaks(paths: list[Path], prints: Fingerprints, jobs: int) -> list:
+def _first_leaks(paths: list[Path], prints: Fingerprints, jobs: int, helper: EarlyAudit | None = None) -> list:
     """first_leak() of each file, in order; in worker processes when it is worth it (a cold build,
-    the PDFs: pdftotext and the matching of each file run side by side)."""
+    the PDFs: pdftotext and the matching of each file run side by side), with the early audit's worker
+    if there is one."""
     if not paths:
         return []  # every file known clean (an unchanged site): no matcher to build
+    if helper is not None and len(paths) > 1:
+        shared = helper.share(paths, prints)
+        if shared is not None:
+            return shared
     sizes = [path.stat().st_size for path in paths]
     if jobs < 2 or len(paths) < 2 or sum(sizes) < PARALLEL_BYTES:
         matcher = prints.matcher()
@@ -379,17 +392,45 @@ class EarlyAudit:
         """Search the files now under `roots` (PDFs excepted: the audit at the end reads them)."""
         self._work.append(self._pool.submit(_remember_clean_files, roots, self._verdicts))
 
-    def finish(self) -> None:
-        """Wait for the work, then stop the worker."""
+    def wait(self) -> None:
+        """Wait for the work: its clean verdicts are in the cache before the audit at the end reads it."""
         for work in self._work:
             try:
                 work.result()
             except Exception:  # the audit at the end reads what was not found clean, and says why
                 pass
+
+    def share(self, paths: list[Path], prints: Fingerprints) -> list | None:
+        """first_leak() of each file, the worker taking half the bytes and this process the rest; None if
+        the worker's fingerprints are not `prints` (its work failed, or the course changed meanwhile)."""
+        try:
+            if self._pool.submit(_worker_prints_digest).result() != prints.digest():
+                return None
+        except Exception:  # a dead worker: the caller reads every file itself
+            return None
+        sizes = [path.stat().st_size for path in paths]
+        ours, loads = [], [0, 0]
+        theirs = {}
+        for index in sorted(range(len(paths)), key=lambda index: -sizes[index]):
+            if loads[1] < loads[0]:
+                theirs[index] = self._pool.submit(_worker_first_leak, paths[index])
+            else:
+                ours.append(index)
+            loads[loads[1] < loads[0]] += sizes[index]
+        matcher = prints.matcher()
+        found = {index: first_leak(paths[index], matcher) for index in ours}
+        found.update({index: work.result() for index, work in theirs.items()})
+        return [found[index] for index in range(len(paths))]
+
+    def close(self) -> None:
         self._pool.shutdown()
 
     def cancel(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _worker_prints_digest() -> str:
+    return _WORKER["prints"].digest()
 
 
 def _prepare_worker(withheld: list[Withheld], public_texts: list[str], cache: Path) -> None:
