@@ -12,10 +12,15 @@ from mkdocs.exceptions import PluginError
 
 from course.chapters import ChapterError, base_source_path
 from course.figures import number_figures
+from course.page_cache import PAGES, cache_folder
 from course.site import DEFAULT_LANGUAGE, chapters_from_nav
 from course.typography import french_typography_text
 
 log = logging.getLogger("mkdocs.plugins.figures")
+
+
+def on_config(config, **_):
+    PAGES.open(cache_folder(config))
 
 
 def on_env(env, *, config, files, **_):
@@ -30,12 +35,24 @@ def on_env(env, *, config, files, **_):
             page = pages.get(source)
             if page is None or page.content is None:
                 continue
-            prose = french_typography_text if _page_language(page, config) == "fr" else str
-            page.content, figures = number_figures(
-                page.content, chapter=chapter.number, first=count + 1, prose=prose
-            )
-            count += len(figures)
+            french = _page_language(page, config) == "fr"
+            page.content, numbered = _numbered(page.content, chapter=chapter.number, first=count + 1, french=french)
+            count += numbered
     return env
+
+
+def _numbered(html: str, *, chapter: int, first: int, french: bool) -> tuple[str, int]:
+    """number_figures(), remembered across builds (.cache/pages): the HTML and the number of figures."""
+
+    def number(fragment: str) -> str:
+        prose = french_typography_text if french else str
+        numbered, figures = number_figures(fragment, chapter=chapter, first=first, prose=prose)
+        return f"{len(figures)}\n{numbered}"
+
+    count, _, numbered = PAGES.transform(
+        "figures", html, number, settings=f"chapter={chapter} first={first} french={french}"
+    ).partition("\n")
+    return numbered, int(count)
 
 
 def _page_language(page, config) -> str:
