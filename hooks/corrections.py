@@ -20,6 +20,7 @@ from course.audit import (
     Withheld,
     audit_outputs,
     cached_fingerprints,
+    cores,
     fingerprints_entry,
 )
 from course.chapters import ChapterError, base_source_path
@@ -156,7 +157,7 @@ def _start_early_audit(config) -> None:
     A rebuild with the same fingerprints has little to read (its files are known clean): not worth a process."""
     withheld, public = _audit_inputs()
     prints = _cache_root(config) / PRINTS
-    if len(os.sched_getaffinity(0)) < 2 or fingerprints_entry(withheld, public, cache=prints).is_file():
+    if cores() < 2 or fingerprints_entry(withheld, public, cache=prints).is_file():
         return
     AUDIT["early"] = EarlyAudit(withheld, public, prints_cache=prints, verdicts=_cache_root(config) / VERDICTS)
 
@@ -179,7 +180,7 @@ def on_post_build(config, **_):
         prints = cached_fingerprints(*_audit_inputs(), cache=_cache_root(config) / PRINTS)
         report = audit_outputs(
             _output_roots(config), prints, clean_cache=_cache_root(config) / VERDICTS,
-            jobs=len(os.sched_getaffinity(0)), helper=early,
+            jobs=cores(), helper=early,
         )
     except AuditError as error:
         raise PluginError(f"audit: {error}") from None

@@ -1,11 +1,12 @@
 """Per-page HTML transforms remembered across builds, in `.cache/pages`.
 
-A page's typography, its TP decorations and its numbered corrections are pure functions of
-the page's HTML and a few settings: a build after a build (`make build`, `make test`, the
-bench) finds the result of each unchanged page instead of parsing its HTML again. An entry
-is keyed by everything its result depends on: the transform, the code of hooks/course and
-lxml's version, the settings the hook passes (release decisions, template, language…) and
-the input HTML. Nothing is ever published from here without the audit reading it again.
+A page's numbered corrections, TP decorations, typography and figures are pure functions
+of the page's HTML and a few settings: a build after a build (`make build`, `make test`,
+the bench) finds the result of each unchanged page instead of parsing its HTML again. An
+entry is keyed by everything its result depends on: the transform, the code of hooks/ and
+hooks/course, lxml's and Python's versions, the settings the hook passes (release
+decisions, template, language, chapter…) and the input HTML. Nothing is ever published
+from here without the audit reading it again.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ SUFFIX = ".html"
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Changes with any module of hooks/course, lxml or Python."""
+    """Changes with any module of hooks/ (the glue that calls a transform) or hooks/course, lxml or Python."""
     digest = hashlib.sha256(f"{sys.version}\0{lxml.__version__}".encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    here = Path(__file__).parent
+    for module in sorted([*here.glob("*.py"), *here.parent.glob("*.py")]):
+        digest.update(f"{module.parent.name}/{module.name}".encode() + b"\0" + module.read_bytes())
     return digest.hexdigest()
 
 
