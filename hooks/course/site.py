@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import yaml
@@ -123,6 +123,7 @@ class CorrectionCatalogue:
     translations: dict[tuple[str, str], list[CorrectionSource]]  # (page, language) -> its corrections
     docs_label: str = "docs"  # docs_dir as messages name it
     files: tuple[str, ...] = ()  # every Markdown file read (pages and translations), relative to docs/
+    _split: dict = field(default_factory=dict, compare=False, repr=False)  # split_sources(), once
 
     def released_ranks(self, page: str) -> frozenset[int]:
         """1-based ranks of the released corrections of a page (a French page path)."""
@@ -146,8 +147,16 @@ class CorrectionCatalogue:
             return self.translations[(page, language)]
         return [c.source for c in self.numbered.get(page, [])]
 
-    def split_sources(self, docs_dir: str) -> Iterator[tuple[str, str, str]]:
-        """(file, its public Markdown, its withheld Markdown) for every file read, relative to docs/."""
+    def split_sources(self, docs_dir: str) -> list[tuple[str, str, str]]:
+        """(file, its public Markdown, its withheld Markdown) for every file read, relative to docs/.
+
+        Worked out once per catalogue (the files it was read from): the hooks and the audit ask for it.
+        """
+        if docs_dir not in self._split:
+            self._split[docs_dir] = list(self._split_sources(docs_dir))
+        return self._split[docs_dir]
+
+    def _split_sources(self, docs_dir: str) -> Iterator[tuple[str, str, str]]:
         hidden: dict[str, set[int]] = {}
         for _, copies in self.withheld():
             for source in copies:
