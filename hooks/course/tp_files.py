@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course.corrections import decide, parse_release_rules
-from course.markdown import fenced_blocks, lines_in_code
+from course.markdown import code_lines, fence_spans, fenced_blocks
 from course.site import CorrectionCatalogue
 
 TP_FOLDER = "tp"  # under docs/, and under the site: site/tp/<folder>.zip
@@ -189,7 +189,7 @@ def find_markers(markdown: str) -> list[Mention]:
     """The `<!-- tp-files: <folder> -->` lines of a page, outside code blocks."""
     if "tp-files" not in markdown:
         return []  # most pages: no need to find their code blocks
-    code = lines_in_code(markdown)
+    code = code_lines(fence_spans(markdown))
     found = []
     for number, line in enumerate(markdown.splitlines(), start=1):
         if number not in code and (match := MARKER_LINE.match(line)):
