@@ -24,6 +24,7 @@ from course.pdf_site import (
     COURSE_PDF_STEM,
     fill_pdf_list,
     is_local_url,
+    midnight_utc,
     page_size,
     pdf_href,
     pdf_list_items,
@@ -137,7 +138,8 @@ def on_pre_build(**_):
     if STATE["enabled"]:
         from course.pdf_pool import POOL
 
-        POOL.start(workers=STATE["settings"].jobs)  # the workers import WeasyPrint while MkDocs reads the pages
+        # The workers import WeasyPrint while MkDocs reads the pages.
+        POOL.start(workers=STATE["settings"].jobs, source_date_epoch=_source_date_epoch())
 
 
 def on_pre_template(template, *, config, **_):
@@ -172,7 +174,8 @@ def _hand_over(config) -> None:
 
     settings = STATE["settings"]
     if ACTIVE["run"] is None:
-        ACTIVE["run"] = PdfRun(jobs=settings.jobs, cache=PdfCache(STATE["cache_dir"]), edition=settings.edition)
+        ACTIVE["run"] = PdfRun(jobs=settings.jobs, cache=PdfCache(STATE["cache_dir"]), edition=settings.edition,
+                               source_date_epoch=_source_date_epoch())
     build = LanguageBuild(
         language=STATE["language"], edition=STATE["edition"], day=settings.day, page_size=STATE["page_size"],
         chapters=STATE["chapters"], titles=STATE["titles"], pdf_languages=STATE["pdf_languages"],
@@ -186,6 +189,10 @@ def _hand_over(config) -> None:
     except PdfSourceError as error:
         raise PluginError(f"PDF: {error}") from None
     ACTIVE["run"].add_language(run)
+
+
+def _source_date_epoch() -> int:
+    return int(midnight_utc(STATE["settings"].day).timestamp())
 
 
 def _home_list_filler(home):

@@ -31,9 +31,9 @@ class Build:
                 yield path, path.read_text(encoding="utf-8", errors="replace")
 
 
-def run_mkdocs_build(config: Path, site: Path, env: dict | None = None) -> Build:
+def run_mkdocs_build(config: Path, site: Path, env: dict | None = None, unset: tuple[str, ...] = ()) -> Build:
     # The caller's CORRECTIONS never leaks in: each build says its mode or takes mkdocs.yml's.
-    inherited = {key: value for key, value in os.environ.items() if key != "CORRECTIONS"}
+    inherited = {key: value for key, value in os.environ.items() if key not in {"CORRECTIONS", *unset}}
     # As `make`: the hooks' folder is on the path, so mkdocs.yml can list the `course.withhold` extension.
     full_env = {**inherited, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "hooks"), **(env or {})}
     result = subprocess.run(

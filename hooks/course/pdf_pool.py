@@ -11,6 +11,7 @@ same input.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -18,23 +19,28 @@ from concurrent.futures import Future, ProcessPoolExecutor
 class RenderPool:
     def __init__(self):
         self._executor: ProcessPoolExecutor | None = None
-        self._workers = 0
+        self._settings: tuple[int, int] | None = None
 
-    def start(self, *, workers: int) -> None:
-        """Have `workers` processes ready, their imports done (a second each), before the first job."""
-        if self._executor is not None and self._workers == workers:
+    def start(self, *, workers: int, source_date_epoch: int) -> None:
+        """Have `workers` processes ready, their imports done (a second each), before the first job.
+
+        `source_date_epoch` (the PDFs' day) dates what fontTools writes in each embedded font: without
+        it, a font subset carries the second it was made, and the same chapter is not the same bytes.
+        """
+        if self._executor is not None and self._settings == (workers, source_date_epoch):
             return
         self.shutdown()
         # spawn: a worker starts clean, whatever threads `mkdocs serve` runs.
         self._executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_import_renderers
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_prepare_worker, initargs=(source_date_epoch,),
         )
-        self._workers = workers
+        self._settings = (workers, source_date_epoch)
         for _ in range(workers):  # the pool spawns a process per job waiting, up to `workers`
             self._executor.submit(int)
 
-    def submit(self, function: Callable, job, *, workers: int) -> Future:
-        self.start(workers=workers)
+    def submit(self, function: Callable, job, *, workers: int, source_date_epoch: int) -> Future:
+        self.start(workers=workers, source_date_epoch=source_date_epoch)
         return self._executor.submit(function, job)
 
     def shutdown(self) -> None:
@@ -43,7 +49,8 @@ class RenderPool:
             self._executor = None
 
 
-def _import_renderers() -> None:
+def _prepare_worker(source_date_epoch: int) -> None:
+    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)  # read by fontTools when it writes a font
     import course.pdf_book  # noqa: F401  (pikepdf, and WeasyPrint with course.pdf_render)
 
 
