@@ -1,5 +1,6 @@
-"""MkDocs glue: collect each rendered page; at the end of a language's build, hand its chapter PDFs to
-the run (course.pdf_build), which lays them out in worker processes while MkDocs goes on.
+"""MkDocs glue: collect each rendered page; once a language's pages are converted (its first template),
+hand its chapter PDFs to the run (course.pdf_build), which lays them out in worker processes while MkDocs
+writes the pages and builds the next language.
 hooks/course_pdf.py finishes the run (course PDFs, home page lists) once every language is built.
 
 PDF=1 / PDF=0 forces PDFs on or off (default: on for `mkdocs build`, off for `mkdocs serve`).
