@@ -140,7 +140,8 @@ def on_pre_build(**_):
         from course.pdf_pool import POOL
 
         # The workers import WeasyPrint while MkDocs reads the pages.
-        POOL.start(workers=STATE["settings"].jobs, source_date_epoch=_source_date_epoch())
+        day = int(midnight_utc(STATE["settings"].day).timestamp())
+        POOL.start(workers=STATE["settings"].jobs, source_date_epoch=day)
 
 
 def on_pre_template(template, *, config, **_):
@@ -175,8 +176,7 @@ def _hand_over(config) -> None:
 
     settings = STATE["settings"]
     if ACTIVE["run"] is None:
-        ACTIVE["run"] = PdfRun(jobs=settings.jobs, cache=PdfCache(STATE["cache_dir"]), edition=settings.edition,
-                               source_date_epoch=_source_date_epoch())
+        ACTIVE["run"] = PdfRun(jobs=settings.jobs, cache=PdfCache(STATE["cache_dir"]), edition=settings.edition)
     build = LanguageBuild(
         language=STATE["language"], edition=STATE["edition"], day=settings.day, page_size=STATE["page_size"],
         chapters=STATE["chapters"], titles=STATE["titles"], pdf_languages=STATE["pdf_languages"],
@@ -190,10 +190,6 @@ def _hand_over(config) -> None:
     except PdfSourceError as error:
         raise PluginError(f"PDF: {error}") from None
     ACTIVE["run"].add_language(run)
-
-
-def _source_date_epoch() -> int:
-    return int(midnight_utc(STATE["settings"].day).timestamp())
 
 
 def _home_list_filler(home):

@@ -95,7 +95,6 @@ class PdfRun:
     jobs: int = 1
     cache: PdfCache | None = None
     edition: str = "trainee"
-    source_date_epoch: int = 0  # the PDFs' day, for the workers (course.pdf_pool)
     languages: dict[str, LanguageRun] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
@@ -107,9 +106,7 @@ class PdfRun:
             document.key = document.job.key()
             document.entry = self.cache.get(document.slot, document.key)
             if document.entry is None:
-                document.future = POOL.submit(
-                    render_pdf, document.job, workers=self.jobs, source_date_epoch=self.source_date_epoch
-                )
+                document.future = POOL.submit(render_pdf, document.job)
                 document.future.add_done_callback(_say_rendered(document))
 
     def finish(self, default_language: str) -> list[str]:
@@ -243,9 +240,7 @@ class PdfRun:
                 parts=tuple(BookPart(part.entry.pdf, _bookmark(part, run), part.label_prefix) for part in parts),
                 links=links, attachments=tuple(attachments), attachment_date=run.attachment_date,
             )
-            course.future = POOL.submit(
-                make_course_pdf, job, workers=self.jobs, source_date_epoch=self.source_date_epoch
-            )
+            course.future = POOL.submit(make_course_pdf, job)
         return course
 
     def _end_course(self, course: CoursePdf) -> bool:

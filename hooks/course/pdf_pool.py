@@ -39,7 +39,11 @@ class RenderPool:
         for _ in range(workers):  # the pool spawns a process per job waiting, up to `workers`
             self._executor.submit(int)
 
-    def submit(self, function: Callable, job, *, workers: int, source_date_epoch: int) -> Future:
+    def submit(self, function: Callable, job) -> Future:
+        """Run function(job) in a worker of the pool `start` made (started again if a run shut it)."""
+        if self._settings is None:
+            raise RuntimeError("RenderPool.submit before start")
+        workers, source_date_epoch = self._settings
         self.start(workers=workers, source_date_epoch=source_date_epoch)
         return self._executor.submit(function, job)
 
