@@ -29,10 +29,7 @@ def on_build_error(**_):
     from course.pdf_pool import POOL
 
     RUN_DEPTH["builds"] = 0
-    run = ACTIVE["run"]
-    if run is not None:
-        run.cancel()
-    POOL.shutdown()  # started with the build, even if no chapter reached it
+    POOL.shutdown()  # started with the build: the chapters it still lays out are dropped
     ACTIVE["run"] = None
 
 

@@ -111,25 +111,21 @@ class PdfRun:
 
     def finish(self, default_language: str) -> list[str]:
         """Write every PDF, assemble the course PDFs, fill the home pages; returns the lines to log."""
-        try:
+        counts: dict[tuple[str, str], int] = {}
+        lines = []
+        try:  # the workers end with the run, whatever happens: those of the next run (mkdocs serve) start clean
             for run in self.languages.values():
                 for document in run.chapters.values():
                     self._complete(document)
-        except BaseException:
-            self.cancel()
-            raise
-        counts: dict[tuple[str, str], int] = {}
-        lines = []
-        for run in self.languages.values():
-            for document in run.chapters.values():
-                counts[(run.language, document.stem)] = document.entry.pages
-                if document.future is None:
-                    lines.append(f"pdf {document.name}: {document.entry.pages} pages, {document.seconds:.1f} s, cached")
-        pages_printed = sum(counts.values())
-        # A language with nothing translated has no course PDF: its site links the default language's.
-        courses = [self._start_course(run, self._parts(run, default_language))
-                   for run in self.languages.values() if run.chapters]
-        try:
+                    counts[(run.language, document.stem)] = document.entry.pages
+                    if document.future is None:
+                        lines.append(
+                            f"pdf {document.name}: {document.entry.pages} pages, {document.seconds:.1f} s, cached"
+                        )
+            pages_printed = sum(counts.values())
+            # A language with nothing translated has no course PDF: its site links the default language's.
+            courses = [self._start_course(run, self._parts(run, default_language))
+                       for run in self.languages.values() if run.chapters]
             for course in courses:
                 cached = self._end_course(course)
                 counts[(course.run.language, "course")] = course.entry.pages
@@ -141,7 +137,7 @@ class PdfRun:
                     + (", its contents reused" if not cached and course.front_reused else "")
                 )
         finally:
-            POOL.shutdown()  # the workers of the next run (mkdocs serve) start clean
+            POOL.shutdown()
         for language, run in self.languages.items():
             if run.fill_home_list:
                 stems = self._stems(default_language)
@@ -164,13 +160,6 @@ class PdfRun:
             + (f", {len(removed)} stale cache entries removed" if removed else "")
         )
         return lines
-
-    def cancel(self) -> None:
-        for run in self.languages.values():
-            for document in run.chapters.values():
-                if document.future is not None:
-                    document.future.cancel()
-        POOL.shutdown()
 
     def _complete(self, document: ChapterDocument) -> None:
         if document.future is not None:

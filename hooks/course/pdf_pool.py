@@ -48,6 +48,7 @@ class RenderPool:
         return self._executor.submit(function, job)
 
     def shutdown(self) -> None:
+        """End the workers; jobs not started yet are dropped (a failed build waits for no chapter)."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
