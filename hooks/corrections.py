@@ -20,13 +20,12 @@ from course.audit import (
     Withheld,
     audit_outputs,
     cached_fingerprints,
-    cores,
     fingerprints_entry,
 )
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError, RenderedCorrection, apply_corrections
 from course.page_cache import PAGES, cache_folder
-from course.settings import correction_settings
+from course.settings import cores, correction_settings
 from course.site import (
     DEFAULT_LANGUAGE,
     build_languages,

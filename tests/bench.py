@@ -24,6 +24,8 @@ from pathlib import Path
 import pypdf
 import yaml
 
+from course.settings import pdf_jobs
+
 ROOT = Path(__file__).resolve().parent.parent
 PEER_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -110,7 +112,7 @@ def verdict(value: float, target: float) -> str:
 def main() -> int:
     if not PEER_PYTHON.exists():
         raise SystemExit("bench: .bench-venv is missing; run `make bench`, which creates it")
-    workers = os.environ.get("PDF_JOBS") or str(len(os.sched_getaffinity(0)))
+    workers = pdf_jobs(os.environ.get("PDF_JOBS", ""))  # what the builds will use
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         scratch = Path(scratch)
         course = copy_course(scratch)

@@ -277,11 +277,6 @@ def group(count: int) -> str:
     return f"{count:,}".replace(",", "\u202f")
 
 
-def cores() -> int:
-    """The cores this process may run on: the audit's workers, one per core."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 # Below this many bytes to read, starting worker processes costs more than it saves.
 PARALLEL_BYTES = 4_000_000
 # A clean verdict on a file no audit has seen since (a PDF while PDFs are off) is kept this long.

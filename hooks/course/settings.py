@@ -88,11 +88,16 @@ def pdf_settings(command: str, environ: Mapping[str, str] = os.environ) -> PdfSe
     )
 
 
+def cores() -> int:
+    """The cores this process may run on: one PDF worker, one audit worker per core."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
 def pdf_jobs(value: str) -> int:
     """PDF_JOBS: a whole number of workers, at least 1; empty means one per core."""
     value = value.strip()
     if not value:
-        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+        return cores()
     if not value.isdigit() or int(value) < 1:
         raise CorrectionError(f"PDF_JOBS='{value}': expected a whole number of workers, 1 or more")
     return int(value)
