@@ -33,6 +33,7 @@ from course.pdf_jobs import (
     RenderJob,
     fetch_error_page,
     library_version,
+    pdf_date,
 )
 from course.pdf_pool import POOL
 from course.pdf_site import COURSE_PDF_STEM
@@ -86,7 +87,7 @@ class LanguageRun:
     render_front: Callable[[list[dict]], str]  # contents entries -> the front matter's HTML
     base_dir: Path
     refused_roots: tuple[Path, ...]
-    attachment_date: str
+    timestamp: dt.datetime  # the PDFs' day, midnight UTC: the date of the front matter and attached files
     fill_home_list: Callable[[dict[str, int]], None] | None  # pages of each PDF its home page links
 
 
@@ -207,7 +208,7 @@ class PdfRun:
         attachments = unique_file_names([file for part in parts for page in part.pages for file in page.code_files])
         links = _address_map(self.languages, parts)
         digest = hashlib.sha256()
-        for text in (library_version("weasyprint"), library_version("pikepdf"), front_html, run.attachment_date,
+        for text in (library_version("weasyprint"), library_version("pikepdf"), front_html, run.timestamp.isoformat(),
                      json.dumps(attachments, ensure_ascii=False), json.dumps(links, sort_keys=True),
                      *(part.entry.key + run.titles.get(part.stem, part.title) for part in parts)):
             digest.update(text.encode("utf-8"))
@@ -216,7 +217,7 @@ class PdfRun:
         if course.entry is None:
             front = RenderJob(
                 name=run.course_target.name, html=front_html, base_dir=run.base_dir, embedded_files=frozenset(),
-                attachments=(), refused_roots=run.refused_roots, timestamp=_timestamp(run.attachment_date),
+                attachments=(), refused_roots=run.refused_roots, timestamp=run.timestamp,
                 label_prefix="",
             )
             # An edit seldom changes the front matter (titles, page labels): laid out again only if it does.
@@ -227,7 +228,7 @@ class PdfRun:
                 front=front,
                 front_pdf=course.front.pdf if course.front else None,
                 parts=tuple(BookPart(part.entry.pdf, _bookmark(part, run), part.label_prefix) for part in parts),
-                links=links, attachments=tuple(attachments), attachment_date=run.attachment_date,
+                links=links, attachments=tuple(attachments), attachment_date=pdf_date(run.timestamp),
             )
             course.future = POOL.submit(make_course_pdf, job)
         return course
@@ -339,9 +340,3 @@ def _address_map(languages: dict[str, LanguageRun], parts: list[ChapterDocument]
         for run in languages.values():
             links.update(run.addresses.get(part.stem, {}))
     return links
-
-
-def _timestamp(pdf_date: str) -> dt.datetime:
-    return dt.datetime.strptime(pdf_date, "D:%Y%m%d%H%M%SZ").replace(tzinfo=dt.UTC)
-
-

@@ -74,7 +74,7 @@ def language_run(build: LanguageBuild, cache: PdfCache, fill_home_list: Callable
         render_front=_front_renderer(build),
         base_dir=build.site_dir,
         refused_roots=(build.docs_dir,),
-        attachment_date=midnight_utc(build.day).strftime("D:%Y%m%d%H%M%SZ"),
+        timestamp=midnight_utc(build.day),
         fill_home_list=fill_home_list,
     )
 

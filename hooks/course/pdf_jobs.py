@@ -28,6 +28,11 @@ def library_version(name: str) -> str:
     return f"{name} {version(name)}"
 
 
+def pdf_date(moment: dt.datetime) -> str:
+    """A date as PDF dictionaries write it: "D:20251125000000Z" (UTC)."""
+    return moment.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%SZ")
+
+
 class PdfFetchError(ValueError):
     """WeasyPrint could not, or may not, read a resource of the document."""
 
