@@ -176,7 +176,10 @@ def _hand_over(config) -> None:
 
     settings = STATE["settings"]
     if ACTIVE["run"] is None:
-        ACTIVE["run"] = PdfRun(jobs=settings.jobs, cache=PdfCache(STATE["cache_dir"]), edition=settings.edition)
+        ACTIVE["run"] = PdfRun(
+            jobs=settings.jobs, cache=PdfCache(STATE["cache_dir"]), edition=settings.edition,
+            default_language=DEFAULT_LANGUAGE,
+        )
     build = LanguageBuild(
         language=STATE["language"], edition=STATE["edition"], day=settings.day, page_size=STATE["page_size"],
         chapters=STATE["chapters"], titles=STATE["titles"], pdf_languages=STATE["pdf_languages"],

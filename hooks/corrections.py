@@ -25,6 +25,7 @@ from course.audit import (
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError, RenderedCorrection, apply_corrections
 from course.page_cache import PAGES, cache_folder
+from course.pdf_runs import ASSEMBLED
 from course.settings import cores, correction_settings
 from course.site import (
     DEFAULT_LANGUAGE,
@@ -179,7 +180,7 @@ def on_post_build(config, **_):
         prints = cached_fingerprints(*_audit_inputs(), cache=_cache_root(config) / PRINTS)
         report = audit_outputs(
             _output_roots(config), prints, clean_cache=_cache_root(config) / VERDICTS,
-            jobs=cores(), helper=early,
+            jobs=cores(), helper=early, assembled=dict(ASSEMBLED),
         )
     except AuditError as error:
         raise PluginError(f"audit: {error}") from None

@@ -12,8 +12,7 @@ import logging
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from course.pdf_runs import ACTIVE
-from course.site import DEFAULT_LANGUAGE
+from course.pdf_runs import ACTIVE, ASSEMBLED
 
 log = logging.getLogger("mkdocs.plugins.chapter_pdf")
 RUN_DEPTH = {"builds": 0}  # builds in progress in this process: 2 while the English one runs
@@ -23,14 +22,18 @@ def on_pre_build(**_):
     RUN_DEPTH["builds"] += 1
     if RUN_DEPTH["builds"] == 1:
         ACTIVE["run"] = None  # a new run: `mkdocs serve` rebuilds in the same process
+        ASSEMBLED.clear()
 
 
 def on_build_error(**_):
     from course.pdf_pool import POOL
 
     RUN_DEPTH["builds"] = 0
+    if ACTIVE["run"] is not None:
+        ACTIVE["run"].cancel()  # no course PDF is started any more
     POOL.shutdown()  # started with the build: the chapters it still lays out are dropped
     ACTIVE["run"] = None
+    ASSEMBLED.clear()
 
 
 @event_priority(-500)  # after mkdocs-static-i18n's other languages (-100), before the audit (-1000)
@@ -42,8 +45,9 @@ def on_post_build(**_):
     from course.pdf_build import PdfBuildError
 
     try:
-        for line in run.finish(DEFAULT_LANGUAGE):
+        for line in run.finish():
             log.info(line)
+        ASSEMBLED.update(run.assembled)
     except PdfBuildError as error:
         raise PluginError(str(error)) from None
     finally:

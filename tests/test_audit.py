@@ -239,3 +239,66 @@ def test_the_early_audit_leaves_verdicts_only_on_the_clean_bytes_it_read(tmp_pat
     assert sorted(leak.file.name for leak in report.leaks) == ["later.html", "leak.html"]
     assert sorted(path.name for path in read) == ["later.html", "leak.html"]  # clean.html: known clean
     assert len(list((cache / "verdicts").iterdir())) == 1  # clean.html's, used; later.html's old bytes forgotten
+
+
+def assembled_site(tmp_path, *, first: str, front: str):
+    """A 'book' made of two outputs and a front of its own, declared as the PDF run declares a course PDF."""
+    import hashlib
+
+    from course.audit import Assembled
+
+    site = tmp_path / "site"
+    site.mkdir(parents=True)
+    parts = {"a.txt": first, "b.txt": "Une page publique."}
+    for name, text in parts.items():
+        (site / name).write_text(text)
+    book = site / "book.txt"
+    book.write_text(front + "".join(parts.values()))
+
+    def digest(path):
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    made = Assembled(
+        digest=digest(book), parts=tuple((site / name, digest(site / name)) for name in parts),
+        added=(("front.txt", front.encode()),),
+    )
+    return site, {book: made}
+
+
+LEAK = "L'ordonnanceur place les trois nouveaux Pods sur le nœud le moins chargé."
+
+
+def test_an_assembled_file_is_judged_by_its_parts_and_what_it_adds(tmp_path, monkeypatch):
+    import course.audit as audit
+
+    read = []
+    original = audit.output_texts
+    monkeypatch.setattr(audit, "output_texts", lambda path: (read.append(path.name), original(path))[1])
+    site, declared = assembled_site(tmp_path, first="Rien à voir.", front="Sommaire.")
+    assert audit_outputs([site], prints(), assembled=declared).leaks == []
+    assert sorted(read) == ["a.txt", "b.txt"]  # the book's pages are its parts': not read twice
+
+    leaking, declared = assembled_site(tmp_path / "part", first=LEAK, front="Sommaire.")
+    report = audit_outputs([leaking], prints(), assembled=declared)
+    assert sorted(leak.file.name for leak in report.leaks) == ["a.txt", "book.txt"]  # both are removed
+
+    front, declared = assembled_site(tmp_path / "front", first="Rien à voir.", front=LEAK)
+    report = audit_outputs([front], prints(), assembled=declared)
+    assert [leak.file.name for leak in report.leaks] == ["book.txt"]
+
+
+def test_an_assembled_file_changed_since_it_was_declared_is_read_like_any_other(tmp_path, monkeypatch):
+    import course.audit as audit
+
+    read = []
+    original = audit.output_texts
+    monkeypatch.setattr(audit, "output_texts", lambda path: (read.append(path.name), original(path))[1])
+    site, declared = assembled_site(tmp_path, first="Rien à voir.", front="Sommaire.")
+    (site / "book.txt").write_text("Sommaire. " + LEAK)  # written again after the run declared it
+    report = audit_outputs([site], prints(), assembled=declared)
+    assert "book.txt" in read and [leak.file.name for leak in report.leaks] == ["book.txt"]
+    read.clear()
+    site, declared = assembled_site(tmp_path / "other", first="Rien à voir.", front="Sommaire.")
+    (site / "b.txt").write_text("Une autre page.")  # a part is no longer what the book copied
+    audit_outputs([site], prints(), assembled=declared)
+    assert sorted(read) == ["a.txt", "b.txt", "book.txt"]

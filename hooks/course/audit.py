@@ -283,32 +283,90 @@ PARALLEL_BYTES = 4_000_000
 VERDICT_DAYS = 30
 
 
+@dataclass(frozen=True)
+class Assembled:
+    """An output made of other outputs' pages, copied, plus a few files of its own: the course PDF is the
+    chapter PDFs after its cover and contents. What made it declares it, with the digests of the bytes it
+    wrote and used; the audit then reads what it adds, not the pages its parts already had."""
+
+    digest: str  # sha256 of the file as written
+    parts: tuple[tuple[Path, str], ...]  # (an output whose pages it copies, sha256 of the bytes copied)
+    added: tuple[tuple[str, bytes], ...]  # (name, bytes) of each file it adds: its own PDF pages, attachments
+
+
 def audit_outputs(
     roots: list[Path], prints: Fingerprints, *, clean_cache: Path | None = None, jobs: int = 1,
-    helper: EarlyAudit | None = None,
+    helper: EarlyAudit | None = None, assembled: dict[Path, Assembled] | None = None,
 ) -> AuditReport:
     """Read every file under `roots` and report each withheld correction found in it.
 
     `clean_cache` remembers the files found clean, by their bytes and the fingerprints looked
     for: a file that did not change since the last build is not read again (theme assets, PDFs).
     With `jobs` > 1 and much to read, the files are read by that many worker processes; `helper`, the
-    early audit's worker (waited for), shares the reading with this process instead.
+    early audit's worker (waited for), shares the reading with this process instead. A file of
+    `assembled` is judged by its parts and what it adds, if it still has the bytes declared and its
+    parts too; else it is read like any other.
     """
     files = _output_files(roots)
     verdicts = CleanVerdicts(clean_cache, prints) if clean_cache else None
-    to_read = [
+    unknown = [
         (root, path) for root, path in files if prints.by_run and not (verdicts and verdicts.known_clean(root, path))
     ]
-    leaks = []
+    derived = _still_assembled(assembled or {}, {path.resolve() for _, path in files})
+    to_read = [(root, path) for root, path in unknown if path.resolve() not in derived]
+    leaks, leaked = [], {}
     found = _first_leaks([path for _, path in to_read], prints, jobs, helper)
     for (root, path), leak in zip(to_read, found, strict=True):
         if leak:
             leaks.append(Leak(leak[0], path, " ".join(leak[1])))
+            leaked[path.resolve()] = leak
         elif verdicts:
             verdicts.remember(root, path)
+    matcher = prints.matcher() if derived else None
+    for root, path in unknown:
+        if path.resolve() in derived:
+            leak = _assembled_leak(derived[path.resolve()], leaked, matcher)
+            if leak:
+                leaks.append(Leak(leak[0], path, " ".join(leak[1])))
+            elif verdicts:
+                verdicts.remember(root, path)
     if verdicts:
         verdicts.forget_the_rest()
     return AuditReport(prints.corrections, len(files), leaks, prints.blind)
+
+
+def _still_assembled(assembled: dict[Path, Assembled], outputs: set[Path]) -> dict[Path, Assembled]:
+    """The declared files (by resolved path) that hold the bytes declared, whose parts are outputs (audited
+    too) holding the bytes copied."""
+    def unchanged(path: Path, digest: str) -> bool:
+        return path in outputs and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+    return {
+        path.resolve(): made for path, made in assembled.items()
+        if unchanged(path.resolve(), made.digest)
+        and all(unchanged(part.resolve(), digest) for part, digest in made.parts)
+    }
+
+
+def _assembled_leak(made: Assembled, leaked: dict[Path, tuple], matcher: RunMatcher):
+    """first_leak() of an assembled file: that of a part (its pages are in the file), else of what it adds."""
+    for part, _ in made.parts:
+        if part.resolve() in leaked:
+            return leaked[part.resolve()]
+    for name, data in made.added:
+        texts = _pdf_bytes_texts(data) if name.lower().endswith(".pdf") else bytes_texts(data, name)
+        for text in texts:
+            leak = matcher.first(text)
+            if leak:
+                return leak
+    return None
+
+
+def _pdf_bytes_texts(data: bytes) -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="audit-") as folder:
+        path = Path(folder) / "added.pdf"
+        path.write_bytes(data)
+        yield from _pdf_texts(path)
 
 
 def _output_files(roots: list[Path]) -> list[tuple[Path, Path]]:

@@ -3,9 +3,10 @@ PDF assembled from them at the end.
 
 Each language's build hands its chapters over as it ends (`PdfRun.add_language`):
 unchanged ones come from the cache, the others go to the worker processes while
-MkDocs builds the next language. `PdfRun.finish`, once every language is built,
-waits for the workers, writes the chapter PDFs, assembles each language's course
-PDF, fills the home pages' lists and prunes the cache. A chapter with no
+MkDocs builds the next language. A language's course PDF goes to a worker as soon
+as its chapters are laid out (the French one while the English site builds).
+`PdfRun.finish`, once every language is built, waits for the workers, writes the
+PDFs, fills the home pages' lists and prunes the cache. A chapter with no
 translated page has no English PDF: the English site links the French one.
 """
 
@@ -15,13 +16,15 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course.audit import Assembled
 from course.files import write_atomically
 from course.pdf_cache import CacheEntry, PdfCache
 from course.pdf_document import PrintedPage, unique_file_names
@@ -37,6 +40,7 @@ from course.pdf_jobs import (
 )
 from course.pdf_pool import POOL
 from course.pdf_site import COURSE_PDF_STEM
+from course.site import DEFAULT_LANGUAGE
 
 log = logging.getLogger("mkdocs.plugins.chapter_pdf")
 RENDER_TIMEOUT = 900  # seconds for one chapter: a hung worker stops the build instead of holding it forever
@@ -65,6 +69,7 @@ class ChapterDocument:
     entry: CacheEntry | None = None  # set once rendered or found in the cache
     future: Future | None = None
     seconds: float = 0.0
+    written: bool = False  # its PDF is in the output folder
 
     @property
     def name(self) -> str:
@@ -96,11 +101,18 @@ class PdfRun:
     jobs: int = 1
     cache: PdfCache | None = None
     edition: str = "trainee"
+    default_language: str = DEFAULT_LANGUAGE  # built first; the other sites link its PDFs of untranslated chapters
     languages: dict[str, LanguageRun] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
+    courses: dict[str, CoursePdf] = field(default_factory=dict)  # language -> its course PDF, once started
+    assembled: dict[Path, Assembled] = field(default_factory=dict)  # the course PDFs made, for the audit
+    _starters: list[threading.Thread] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)  # the chapters and courses the starters share
+    _ended: bool = False
 
     def add_language(self, run: LanguageRun) -> None:
-        """Take a language's chapters: from the cache, or to the workers (rendered while MkDocs goes on)."""
+        """Take a language's chapters: from the cache, or to the workers (rendered while MkDocs goes on);
+        its course PDF is started as soon as they are laid out."""
         self.languages[run.language] = run
         # The longest first: the workers end together instead of one finishing a long chapter alone.
         for document in sorted(run.chapters.values(), key=lambda document: -len(document.job.html)):
@@ -109,12 +121,42 @@ class PdfRun:
             if document.entry is None:
                 document.future = POOL.submit(render_pdf, document.job)
                 document.future.add_done_callback(_say_rendered(document))
+        # A language with nothing translated has no course PDF: its site links the default language's.
+        if run.chapters and self.default_language in self.languages:
+            starter = threading.Thread(target=self._start_course_when_laid_out, args=(run,), daemon=True)
+            self._starters.append(starter)
+            starter.start()
 
-    def finish(self, default_language: str) -> list[str]:
+    def _start_course_when_laid_out(self, run: LanguageRun) -> None:
+        """In a thread of its own: once the course's chapters are laid out, hand the course to a worker.
+        Whatever fails is left to `finish`, which does the same in the build's thread and says why."""
+        parts = self._parts(run)
+        if wait([part.future for part in parts if part.future is not None], timeout=RENDER_TIMEOUT).not_done:
+            return
+        try:
+            with self._lock:
+                if self._ended or run.language in self.courses:
+                    return
+                for part in parts:
+                    self._complete(part)
+                self.courses[run.language] = self._start_course(run, parts)
+        except Exception:
+            return
+
+    def cancel(self) -> None:
+        """The build failed: no course is handed over any more, the workers end."""
+        with self._lock:
+            self._ended = True
+        POOL.shutdown()
+
+    def finish(self) -> list[str]:
         """Write every PDF, assemble the course PDFs, fill the home pages; returns the lines to log."""
+        default_language = self.default_language
         counts: dict[tuple[str, str], int] = {}
         lines = []
         try:  # the workers end with the run, whatever happens: those of the next run (mkdocs serve) start clean
+            for starter in self._starters:
+                starter.join()
             for run in self.languages.values():
                 for document in run.chapters.values():
                     self._complete(document)
@@ -124,11 +166,12 @@ class PdfRun:
                             f"pdf {document.name}: {document.entry.pages} pages, {document.seconds:.1f} s, cached"
                         )
             pages_printed = sum(counts.values())
-            # A language with nothing translated has no course PDF: its site links the default language's.
-            courses = [self._start_course(run, self._parts(run, default_language))
+            courses = [self.courses.get(run.language) or self._start_course(run, self._parts(run))
                        for run in self.languages.values() if run.chapters]
             for course in courses:
                 cached = self._end_course(course)
+                if not cached:
+                    self.assembled[course.run.course_target] = _assembled(course)
                 counts[(course.run.language, "course")] = course.entry.pages
                 pages_printed += course.entry.pages
                 lines.append(
@@ -138,7 +181,7 @@ class PdfRun:
                     + (", its contents reused" if not cached and course.front_reused else "")
                 )
         finally:
-            POOL.shutdown()
+            self.cancel()  # ends the workers
         for language, run in self.languages.items():
             if run.fill_home_list:
                 stems = self._stems(default_language)
@@ -163,6 +206,9 @@ class PdfRun:
         return lines
 
     def _complete(self, document: ChapterDocument) -> None:
+        """Keep the chapter's render in the cache and write its PDF (once: a course's starter may have)."""
+        if document.written:
+            return
         if document.future is not None:
             try:
                 render = document.future.result(timeout=RENDER_TIMEOUT)
@@ -190,6 +236,7 @@ class PdfRun:
         start = time.perf_counter()
         write_atomically(document.target, document.entry.pdf.read_bytes())
         document.seconds += time.perf_counter() - start
+        document.written = True
 
     def _pdf_of(self, stem: str, language: str, default_language: str) -> ChapterDocument:
         """The chapter's PDF in `language`, or in the default language when none of its pages is translated."""
@@ -198,21 +245,25 @@ class PdfRun:
     def _stems(self, default_language: str) -> list[str]:
         return list(self.languages[default_language].chapters)
 
-    def _parts(self, run: LanguageRun, default_language: str) -> list[ChapterDocument]:
-        return [self._pdf_of(stem, run.language, default_language) for stem in self._stems(default_language)]
+    def _parts(self, run: LanguageRun) -> list[ChapterDocument]:
+        default = self.default_language
+        return [self._pdf_of(stem, run.language, default) for stem in self._stems(default)]
 
     def _start_course(self, run: LanguageRun, parts: list[ChapterDocument]) -> CoursePdf:
         """The course PDF from the cache, or handed to a worker (the languages' courses are made side by side)."""
         entries = [_contents_entry(part, run.titles.get(part.stem, part.title)) for part in parts]
         front_html = run.render_front(entries)
         attachments = unique_file_names([file for part in parts for page in part.pages for file in page.code_files])
-        links = _address_map(self.languages, parts)
+        # The pages its chapters link to: in its own language and the default one (its untranslated chapters),
+        # whether it starts before the other languages are built or at the end.
+        languages = dict.fromkeys([self.default_language, run.language])
+        links = _address_map([self.languages[language] for language in languages], parts)
         digest = hashlib.sha256()
         for text in (library_version("weasyprint"), library_version("pikepdf"), front_html, run.timestamp.isoformat(),
                      json.dumps(attachments, ensure_ascii=False), json.dumps(links, sort_keys=True),
                      *(part.entry.key + run.titles.get(part.stem, part.title) for part in parts)):
             digest.update(text.encode("utf-8"))
-        course = CoursePdf(run=run, parts=parts, key=digest.hexdigest())
+        course = CoursePdf(run=run, parts=parts, key=digest.hexdigest(), attachments=attachments)
         course.entry = self.cache.get(run.course_slot, course.key)
         if course.entry is None:
             front = RenderJob(
@@ -267,12 +318,26 @@ class CoursePdf:
     run: LanguageRun
     parts: list[ChapterDocument]
     key: str
+    attachments: list[tuple[str, str]]  # (name, text) of each file attached
     entry: CacheEntry | None = None
     front_key: str = ""
     front: CacheEntry | None = None  # its cover and contents, laid out
     front_reused: bool = False
     future: Future | None = None
     seconds: float = 0.0
+
+
+def _assembled(course: CoursePdf) -> Assembled:
+    """What the course PDF is made of: its chapters' PDFs as written, its own front pages and attachments."""
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    return Assembled(
+        digest=digest(course.entry.pdf),
+        parts=tuple((part.target, digest(part.entry.pdf)) for part in course.parts),
+        added=(("front.pdf", course.front.pdf.read_bytes()),
+               *((name, text.encode("utf-8")) for name, text in course.attachments)),
+    )
 
 
 def render_pdf(job: RenderJob):
@@ -333,10 +398,10 @@ def _contents_entry(document: ChapterDocument, title: str) -> dict:
     }
 
 
-def _address_map(languages: dict[str, LanguageRun], parts: list[ChapterDocument]) -> dict[str, str]:
-    """Every address a chapter PDF prints for a page of the course (in any language) -> its anchor."""
+def _address_map(languages: list[LanguageRun], parts: list[ChapterDocument]) -> dict[str, str]:
+    """Every address a chapter PDF prints for a page of the course (in these languages) -> its anchor."""
     links = {}
     for part in parts:
-        for run in languages.values():
+        for run in languages:
             links.update(run.addresses.get(part.stem, {}))
     return links
