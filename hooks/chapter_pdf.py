@@ -189,7 +189,8 @@ def _hand_over(config) -> None:
     )
     home = STATE["home_page"]
     try:
-        run = language_run(build, ACTIVE["run"].cache, _home_list_filler(home) if home else None)
+        run = language_run(build, ACTIVE["run"].cache, _home_list_filler(home) if home else None,
+                           start=ACTIVE["run"].start_chapter)
     except PdfSourceError as error:
         raise PluginError(f"PDF: {error}") from None
     ACTIVE["run"].add_language(run)

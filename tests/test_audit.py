@@ -302,3 +302,19 @@ def test_an_assembled_file_changed_since_it_was_declared_is_read_like_any_other(
     (site / "b.txt").write_text("Une autre page.")  # a part is no longer what the book copied
     audit_outputs([site], prints(), assembled=declared)
     assert sorted(read) == ["a.txt", "b.txt", "book.txt"]
+
+
+def test_what_an_assembled_file_adds_is_read_once_for_its_bytes(tmp_path, monkeypatch):
+    import course.audit as audit
+
+    added = []
+    original = audit.bytes_texts
+    monkeypatch.setattr(audit, "bytes_texts", lambda data, name: (added.append(name), original(data, name))[1])
+    cache = tmp_path / "verdicts"
+    site, declared = assembled_site(tmp_path / "one", first="Rien à voir.", front="Sommaire.")
+    assert audit_outputs([site], prints(), clean_cache=cache, assembled=declared).leaks == []
+    assert "front.txt" in added
+    added.clear()
+    site, declared = assembled_site(tmp_path / "two", first="Autre chose.", front="Sommaire.")  # a new book
+    assert audit_outputs([site], prints(), clean_cache=cache, assembled=declared).leaks == []
+    assert "front.txt" not in added  # its front is the same bytes, known clean

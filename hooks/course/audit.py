@@ -91,9 +91,16 @@ class Fingerprints:
     blind: list[str] = field(default_factory=list)  # withheld corrections with nothing distinctive
     anchors: dict[tuple[str, ...], int] = field(default_factory=dict)  # run -> where its rarest two words start
     _digest: str = field(default="", repr=False, compare=False)
+    _matcher: RunMatcher | None = field(default=None, repr=False, compare=False)
 
     def matcher(self) -> RunMatcher:
-        return RunMatcher(self.by_run, self.anchors)
+        """Built once (a fifth of a second for the course's runs)."""
+        if self._matcher is None:
+            self._matcher = RunMatcher(self.by_run, self.anchors)
+        return self._matcher
+
+    def __getstate__(self):  # sent to the audit's workers without the matcher, which each builds
+        return {**self.__dict__, "_matcher": None}
 
     def digest(self) -> str:
         """Changes with any run or the correction it belongs to (the key of the audit's clean verdicts)."""
@@ -325,7 +332,8 @@ def audit_outputs(
     matcher = prints.matcher() if derived else None
     for root, path in unknown:
         if path.resolve() in derived:
-            leak = _assembled_leak(derived[path.resolve()], leaked, matcher)
+            label = path.relative_to(root).as_posix()
+            leak = _assembled_leak(derived[path.resolve()], leaked, matcher, verdicts, label)
             if leak:
                 leaks.append(Leak(leak[0], path, " ".join(leak[1])))
             elif verdicts:
@@ -348,17 +356,24 @@ def _still_assembled(assembled: dict[Path, Assembled], outputs: set[Path]) -> di
     }
 
 
-def _assembled_leak(made: Assembled, leaked: dict[Path, tuple], matcher: RunMatcher):
-    """first_leak() of an assembled file: that of a part (its pages are in the file), else of what it adds."""
+def _assembled_leak(made: Assembled, leaked: dict[Path, tuple], matcher: RunMatcher,
+                    verdicts: CleanVerdicts | None, label: str):
+    """first_leak() of an assembled file: that of a part (its pages are in the file), else of what it adds
+    (each added file read once for its bytes: the course's contents seldom change)."""
     for part, _ in made.parts:
         if part.resolve() in leaked:
             return leaked[part.resolve()]
     for name, data in made.added:
+        added = f"{label}#{name}"
+        if verdicts and verdicts.known_clean_data(added, data):
+            continue
         texts = _pdf_bytes_texts(data) if name.lower().endswith(".pdf") else bytes_texts(data, name)
         for text in texts:
             leak = matcher.first(text)
             if leak:
                 return leak
+        if verdicts:
+            verdicts.remember_data(added)
     return None
 
 
@@ -537,6 +552,21 @@ class CleanVerdicts:
 
     def remember(self, root: Path, path: Path) -> None:
         write_atomically(self.folder / self._current[path], path.relative_to(root).as_posix().encode())
+
+    def known_clean_data(self, label: str, data: bytes) -> bool:
+        """known_clean() for bytes that are not a file of the site (what an assembled file adds)."""
+        key = verdict_name(self.prints, data)
+        self._current[label] = key
+        self.used.add(key)
+        self.audited.add(label)
+        verdict = self.folder / key
+        if not verdict.is_file():
+            return False
+        os.utime(verdict)
+        return True
+
+    def remember_data(self, label: str) -> None:
+        write_atomically(self.folder / self._current[label], label.encode())
 
     def forget_the_rest(self) -> None:
         oldest = time.time() - VERDICT_DAYS * 86400

@@ -110,17 +110,21 @@ class PdfRun:
     _lock: threading.Lock = field(default_factory=threading.Lock)  # the chapters and courses the starters share
     _ended: bool = False
 
+    def start_chapter(self, document: ChapterDocument) -> None:
+        """Take a chapter as soon as its document is made: from the cache, or to a worker."""
+        document.key = document.job.key()
+        document.entry = self.cache.get(document.slot, document.key)
+        if document.entry is None:
+            document.future = POOL.submit(render_pdf, document.job)
+            document.future.add_done_callback(_say_rendered(document))
+
     def add_language(self, run: LanguageRun) -> None:
-        """Take a language's chapters: from the cache, or to the workers (rendered while MkDocs goes on);
-        its course PDF is started as soon as they are laid out."""
+        """Take a language's chapters, each started already (`start_chapter`); its course PDF is started
+        as soon as they are laid out."""
         self.languages[run.language] = run
-        # The longest first: the workers end together instead of one finishing a long chapter alone.
-        for document in sorted(run.chapters.values(), key=lambda document: -len(document.job.html)):
-            document.key = document.job.key()
-            document.entry = self.cache.get(document.slot, document.key)
-            if document.entry is None:
-                document.future = POOL.submit(render_pdf, document.job)
-                document.future.add_done_callback(_say_rendered(document))
+        for document in run.chapters.values():
+            if not document.key:
+                self.start_chapter(document)
         # A language with nothing translated has no course PDF: its site links the default language's.
         if run.chapters and self.default_language in self.languages:
             starter = threading.Thread(target=self._start_course_when_laid_out, args=(run,), daemon=True)
@@ -143,17 +147,18 @@ class PdfRun:
         except Exception:
             return
 
-    def cancel(self) -> None:
-        """The build failed: no course is handed over any more, the workers end."""
+    def cancel(self, *, wait: bool = True) -> None:
+        """No course is handed over any more, the workers end (`wait`: before this returns)."""
         with self._lock:
             self._ended = True
-        POOL.shutdown()
+        POOL.shutdown(wait=wait)
 
     def finish(self) -> list[str]:
         """Write every PDF, assemble the course PDFs, fill the home pages; returns the lines to log."""
         default_language = self.default_language
         counts: dict[tuple[str, str], int] = {}
         lines = []
+        made = False  # every PDF is made
         try:  # the workers end with the run, whatever happens: those of the next run (mkdocs serve) start clean
             for starter in self._starters:
                 starter.join()
@@ -180,8 +185,9 @@ class PdfRun:
                     + ("cached" if cached else f"assembled from {len(course.parts)} chapters")
                     + (", its contents reused" if not cached and course.front_reused else "")
                 )
+            made = True
         finally:
-            self.cancel()  # ends the workers
+            self.cancel(wait=not made)  # once every PDF is made, the idle workers wind down during the audit
         for language, run in self.languages.items():
             if run.fill_home_list:
                 stems = self._stems(default_language)

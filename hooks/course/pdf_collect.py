@@ -50,14 +50,21 @@ class LanguageBuild:
     kubernetes_version: str
 
 
-def language_run(build: LanguageBuild, cache: PdfCache, fill_home_list: Callable | None) -> LanguageRun:
+def language_run(
+    build: LanguageBuild, cache: PdfCache, fill_home_list: Callable | None,
+    start: Callable[[ChapterDocument], None] = lambda document: None,
+) -> LanguageRun:
+    """The language's documents, each given to `start` as soon as it is made: the workers begin with the
+    first while the others are prepared. The longest first (by their pages' HTML), so that the workers end
+    together instead of one finishing a long chapter alone."""
     language, edition = build.language, build.edition
     site_url = build.site_url.rstrip("/") + "/"
-    chapters = {
-        chapter.slug: chapter_document(build, chapter, cache)
-        for chapter in build.chapters
-        if build.pdf_languages[chapter.slug] == language
-    }
+    own = [chapter for chapter in build.chapters if build.pdf_languages[chapter.slug] == language]
+    made = {}
+    for chapter in sorted(own, key=lambda chapter: -_html_length(build, chapter)):
+        made[chapter.slug] = chapter_document(build, chapter, cache)
+        start(made[chapter.slug])
+    chapters = {chapter.slug: made[chapter.slug] for chapter in own}  # in the order of the course
     return LanguageRun(
         language=language,
         chapters=chapters,
@@ -108,6 +115,10 @@ def chapter_document(build: LanguageBuild, chapter, cache: PdfCache) -> ChapterD
         label_prefix=label_prefix, pages=pages, sources=sources, target=target,
         slot=cache.slot(edition, language, chapter.slug), job=job,
     )
+
+
+def _html_length(build: LanguageBuild, chapter) -> int:
+    return sum(len(build.pages[page].html) for page in chapter.pages if page in build.pages)
 
 
 def _page_anchors(build: LanguageBuild, chapter) -> list[tuple[str, str]]:

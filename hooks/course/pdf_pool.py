@@ -47,10 +47,11 @@ class RenderPool:
         self.start(workers=workers, source_date_epoch=source_date_epoch)
         return self._executor.submit(function, job)
 
-    def shutdown(self) -> None:
-        """End the workers; jobs not started yet are dropped (a failed build waits for no chapter)."""
+    def shutdown(self, *, wait: bool = True) -> None:
+        """End the workers; jobs not started yet are dropped (a failed build waits for no chapter).
+        `wait`: until they have exited (else they exit on their own, the process waits for them at its end)."""
         if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor.shutdown(wait=wait, cancel_futures=True)
             self._executor = None
 
 
