@@ -172,6 +172,9 @@ def _stop_early_audit() -> None:
 def on_post_build(config, **_):
     AUDIT["builds"] = AUDIT.get("builds", 1) - 1
     if AUDIT["builds"] > 0 or "catalogue" not in AUDIT:
+        if AUDIT["builds"] > 0 and "early" in AUDIT:
+            # Another language's site is written: search it while the PDFs are finished (a core is idle).
+            AUDIT["early"].audit_written(AUDIT["roots"])
         return  # a language built from within the default language's build: audited with it
     early = AUDIT.pop("early", None)
     if early is not None:

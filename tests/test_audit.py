@@ -302,6 +302,12 @@ def test_an_assembled_file_changed_since_it_was_declared_is_read_like_any_other(
     (site / "b.txt").write_text("Une autre page.")  # a part is no longer what the book copied
     audit_outputs([site], prints(), assembled=declared)
     assert sorted(read) == ["a.txt", "b.txt", "book.txt"]
+    read.clear()
+    site, declared = assembled_site(tmp_path / "nested", first="Rien à voir.", front="Sommaire.")
+    book, made = next(iter(declared.items()))
+    declared[site / "a.txt"] = made  # a part said to be assembled itself: no verdict rests on another's
+    audit_outputs([site], prints(), assembled=declared)
+    assert "book.txt" in read
 
 
 def test_what_an_assembled_file_adds_is_read_once_for_its_bytes(tmp_path, monkeypatch):

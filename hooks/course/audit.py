@@ -344,15 +344,17 @@ def audit_outputs(
 
 
 def _still_assembled(assembled: dict[Path, Assembled], outputs: set[Path]) -> dict[Path, Assembled]:
-    """The declared files (by resolved path) that hold the bytes declared, whose parts are outputs (audited
-    too) holding the bytes copied."""
+    """The declared files (by resolved path) that hold the bytes declared, whose parts are outputs holding
+    the bytes copied, read by this audit like any file (none of them assembled itself)."""
+    declared = {path.resolve() for path in assembled}
+
     def unchanged(path: Path, digest: str) -> bool:
         return path in outputs and hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
     return {
         path.resolve(): made for path, made in assembled.items()
         if unchanged(path.resolve(), made.digest)
-        and all(unchanged(part.resolve(), digest) for part, digest in made.parts)
+        and all(part.resolve() not in declared and unchanged(part.resolve(), digest) for part, digest in made.parts)
     }
 
 

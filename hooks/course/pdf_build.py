@@ -1,10 +1,11 @@
 """One `mkdocs build` of the PDFs, across its languages: chapters laid out once, side by side, the course
 PDF assembled from them at the end.
 
-Each language's build hands its chapters over as it ends (`PdfRun.add_language`):
-unchanged ones come from the cache, the others go to the worker processes while
-MkDocs builds the next language. A language's course PDF goes to a worker as soon
-as its chapters are laid out (the French one while the English site builds).
+Each language's build hands its chapters over once its pages are converted, each
+as soon as its document is made (`PdfRun.start_chapter`): unchanged ones come from
+the cache, the others go to the worker processes while MkDocs writes the pages and
+builds the next language. A language's course PDF goes to a worker as soon as its
+chapters are laid out (the French one while the English site builds).
 `PdfRun.finish`, once every language is built, waits for the workers, writes the
 PDFs, fills the home pages' lists and prunes the cache. A chapter with no
 translated page has no English PDF: the English site links the French one.
@@ -144,8 +145,8 @@ class PdfRun:
                 for part in parts:
                     self._complete(part)
                 self.courses[run.language] = self._start_course(run, parts)
-        except Exception:
-            return
+        except Exception as error:  # finish() meets it again and stops the build with its message
+            log.debug(f"the {run.language} course PDF waits for the end of the run: {error}")
 
     def cancel(self, *, wait: bool = True) -> None:
         """No course is handed over any more, the workers end (`wait`: before this returns)."""
