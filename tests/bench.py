@@ -1,6 +1,8 @@
 """`make bench`: the course's build times side by side with what a user would otherwise pick, in one run.
 
-On a copy of the course (the repository is never touched), medians of BENCH_RUNS runs (3):
+On a copy of the course (the repository is never touched), medians of BENCH_RUNS runs (3), the
+builds compared run in turns (ours, the other, ours…) and each ratio is the median of the pairs' ratios:
+the machine's speed drifts over the minutes a bench takes, and then touches both sides alike.
 - our build with PDFs off vs the same mkdocs.yml without our hooks (the ratio the hooks cost);
 - our cold build (every PDF of both languages, empty cache) vs mkdocs-to-pdf making its one
   whole-site PDF of the French pages (in .bench-venv, made by `make bench`, never a course dependency);
@@ -105,6 +107,11 @@ def runs(builds: list[Build]) -> str:
     return ", ".join(f"{build.seconds:.1f}" for build in builds)
 
 
+def paired_ratio(ours: list[Build], others: list[Build]) -> float:
+    """The median of ours[n] / others[n], each pair built one after the other."""
+    return statistics.median(a.seconds / b.seconds for a, b in zip(ours, others, strict=True))
+
+
 def verdict(value: float, target: float) -> str:
     return f"target <= {target:g}: {'met' if value <= target else 'NOT met'}"
 
@@ -121,36 +128,34 @@ def main() -> int:
         python = Path(sys.executable)
         print(f"make bench: {RUNS} runs each, {workers} PDF workers, {os.cpu_count()} cores; medians in seconds")
 
-        hooks_off = [build(python, ours, scratch / f"off-{n}", {"PDF": "0"}) for n in range(RUNS)]
-        no_hooks = [build(python, plain, scratch / f"plain-{n}", {}) for n in range(RUNS)]
-        ratio = median(hooks_off) / median(no_hooks)
+        hooks_off, no_hooks = [], []
+        for n in range(RUNS):
+            hooks_off.append(build(python, ours, scratch / f"off-{n}", {"PDF": "0"}))
+            no_hooks.append(build(python, plain, scratch / f"plain-{n}", {}))
+        ratio = paired_ratio(hooks_off, no_hooks)
         print(f"hooks, PDFs off vs no hooks  {median(hooks_off):6.1f} vs {median(no_hooks):6.1f}  "
               f"ratio {ratio:4.2f}  {verdict(ratio, 1.10)}   ({runs(hooks_off)} / {runs(no_hooks)})")
 
-        cold = []
+        cold, edits, peers = [], [], []
+        cache = course / ".cache" / "pdf"
+        page = course / EDITED_PAGE
         for n in range(RUNS):
-            cache = course / ".cache" / "pdf"
             shutil.rmtree(cache, ignore_errors=True)
             cold.append(build(python, ours, scratch / f"cold-{n}", {"PDF": "1", "PDF_CACHE_DIR": str(cache)}))
-        peers = [build(PEER_PYTHON, peer, scratch / f"peer-{n}", {}) for n in range(RUNS)]
-        ratio = median(cold) / median(peers)
+            # Then one page edited (a different sentence each time), the cache warm from that cold build.
+            page.write_text(page.read_text(encoding="utf-8") + f"\nUne phrase ajoutée pour le banc {n}.\n")
+            edits.append(build(python, ours, scratch / f"edit-{n}", {"PDF": "1", "PDF_CACHE_DIR": str(cache)}))
+            laid_out = re.findall(r"pdf (\S+): \d+ pages, [\d.]+ s, rendered", edits[-1].output)
+            if laid_out != ["fr/03-objets-fondamentaux.pdf"]:
+                raise SystemExit(f"bench: one edited page re-rendered {laid_out}, expected its chapter only")
+            peers.append(build(PEER_PYTHON, peer, scratch / f"peer-{n}", {}))
+        ratio = paired_ratio(cold, peers)
         peer_pages = len(pypdf.PdfReader(scratch / "peer-0" / "pdf" / "formation-kubernetes.pdf").pages)
         pages = int(re.search(r"pdf: \d+ PDFs, (\d+) pages", cold[0].output).group(1))
         print(f"cold, ours vs mkdocs-to-pdf  {median(cold):6.1f} vs {median(peers):6.1f}  "
               f"ratio {ratio:4.2f}  {verdict(ratio, 0.5)}   ({runs(cold)} / {runs(peers)})")
         print(f"  ours: site fr + en and {pages} PDF pages; mkdocs-to-pdf: site fr and {peer_pages} PDF pages")
-
-        edits = []
-        page = course / EDITED_PAGE
-        for n in range(RUNS):  # a different sentence each time: the chapter changes every run
-            page.write_text(page.read_text(encoding="utf-8") + f"\nUne phrase ajoutée pour le banc {n}.\n")
-            warm = {"PDF": "1", "PDF_CACHE_DIR": str(course / ".cache" / "pdf")}
-            edit = build(python, ours, scratch / f"edit-{n}", warm)
-            laid_out = re.findall(r"pdf (\S+): \d+ pages, [\d.]+ s, rendered", edit.output)
-            if laid_out != ["fr/03-objets-fondamentaux.pdf"]:
-                raise SystemExit(f"bench: one edited page re-rendered {laid_out}, expected its chapter only")
-            edits.append(edit)
-        ratio = median(edits) / median(cold)
+        ratio = paired_ratio(edits, cold)
         print(f"one page edited vs cold      {median(edits):6.1f} vs {median(cold):6.1f}  "
               f"ratio {ratio:4.2f}  {verdict(ratio, 0.25)}   ({runs(edits)})")
 
