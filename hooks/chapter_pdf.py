@@ -20,6 +20,7 @@ from mkdocs.plugins import event_priority
 
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError
+from course.files import cache_root
 from course.pdf_runs import ACTIVE
 from course.pdf_site import (
     COURSE_PDF_STEM,
@@ -68,7 +69,6 @@ def on_nav(nav, *, config, **_):
     }
     # mkdocs-static-i18n keeps one site_dir and puts "en/" in the URL of every English page.
     settings = STATE["settings"]
-    repository = Path(config.config_file_path or ".").resolve().parent
     STATE.update(
         language=language,
         chapters=chapters,
@@ -76,7 +76,7 @@ def on_nav(nav, *, config, **_):
         pdf_languages=_pdf_languages(chapters, language, translated),
         site_dir=Path(config.site_dir),
         output_dir=settings.output_dir or Path(config.site_dir) / "pdf",
-        cache_dir=settings.cache_dir or repository / ".cache" / "pdf",
+        cache_dir=settings.cache_dir or cache_root(config) / "pdf",
         home_page=None,
         env=config.theme.get_env(),
     )
@@ -176,10 +176,7 @@ def _hand_over(config) -> None:
 
     settings = STATE["settings"]
     if ACTIVE["run"] is None:
-        ACTIVE["run"] = PdfRun(
-            jobs=settings.jobs, cache=PdfCache(STATE["cache_dir"]), edition=settings.edition,
-            default_language=DEFAULT_LANGUAGE,
-        )
+        ACTIVE["run"] = PdfRun(jobs=settings.jobs, cache=PdfCache(STATE["cache_dir"]), edition=settings.edition)
     build = LanguageBuild(
         language=STATE["language"], edition=STATE["edition"], day=settings.day, page_size=STATE["page_size"],
         chapters=STATE["chapters"], titles=STATE["titles"], pdf_languages=STATE["pdf_languages"],

@@ -24,6 +24,7 @@ from course.audit import (
 )
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError, RenderedCorrection, apply_corrections
+from course.files import cache_root
 from course.page_cache import PAGES, cache_folder
 from course.pdf_runs import ASSEMBLED
 from course.settings import cores, correction_settings
@@ -156,10 +157,10 @@ def _start_early_audit(config) -> None:
     again): the fingerprints while the pages render, the French site while the English one builds.
     A rebuild with the same fingerprints has little to read (its files are known clean): not worth a process."""
     withheld, public = _audit_inputs()
-    prints = _cache_root(config) / PRINTS
+    prints = cache_root(config) / PRINTS
     if cores() < 2 or fingerprints_entry(withheld, public, cache=prints).is_file():
         return
-    AUDIT["early"] = EarlyAudit(withheld, public, prints_cache=prints, verdicts=_cache_root(config) / VERDICTS)
+    AUDIT["early"] = EarlyAudit(withheld, public, prints_cache=prints, verdicts=cache_root(config) / VERDICTS)
 
 
 def _stop_early_audit() -> None:
@@ -180,9 +181,9 @@ def on_post_build(config, **_):
     if early is not None:
         early.wait()  # its clean verdicts are in the cache before the audit reads it
     try:
-        prints = cached_fingerprints(*_audit_inputs(), cache=_cache_root(config) / PRINTS)
+        prints = cached_fingerprints(*_audit_inputs(), cache=cache_root(config) / PRINTS)
         report = audit_outputs(
-            _output_roots(config), prints, clean_cache=_cache_root(config) / VERDICTS,
+            _output_roots(config), prints, clean_cache=cache_root(config) / VERDICTS,
             jobs=cores(), helper=early, assembled=dict(ASSEMBLED),
         )
     except AuditError as error:
@@ -198,11 +199,6 @@ def on_post_build(config, **_):
         found = "; ".join(f"{leak.correction} in {leak.file} ('{leak.words}')" for leak in report.leaks[:10])
         raise PluginError(f"{report.summary()}: withheld text found, files removed: {found}")
     log.info(report.summary())
-
-
-def _cache_root(config) -> Path:
-    """Beside the PDF cache: the fingerprints and the files found clean by an earlier build are kept there."""
-    return Path(config.config_file_path or ".").resolve().parent / ".cache"
 
 
 def _output_roots(config) -> list[Path]:

@@ -30,8 +30,9 @@ def on_build_error(**_):
 
     RUN_DEPTH["builds"] = 0
     if ACTIVE["run"] is not None:
-        ACTIVE["run"].cancel()  # no course PDF is started any more
-    POOL.shutdown()  # started with the build: the chapters it still lays out are dropped
+        ACTIVE["run"].cancel()  # no course PDF is started any more, the chapters still laid out are dropped
+    else:
+        POOL.shutdown()  # started with the build, even if no chapter reached it
     ACTIVE["run"] = None
     ASSEMBLED.clear()
 

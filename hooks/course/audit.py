@@ -70,12 +70,6 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def runs(tokens: list[str], lengths: Iterable[int]) -> Iterator[tuple[str, ...]]:
-    for length in lengths:
-        for start in range(len(tokens) - length + 1):
-            yield tuple(tokens[start : start + length])
-
-
 @dataclass(frozen=True)
 class Withheld:
     """A withheld correction as the audit looks for it."""

@@ -1,10 +1,15 @@
-"""Write output files so that a failed build never leaves half a file behind."""
+"""Write output files so that a failed build never leaves half a file behind; where the caches live."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+
+def cache_root(config) -> Path:
+    """`.cache` beside mkdocs.yml: the PDFs, the pages' transforms and the audit's verdicts between builds."""
+    return Path(config.config_file_path or ".").resolve().parent / ".cache"
 
 
 def write_atomically(target: Path, data: bytes) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import lxml
 
-from course.files import write_atomically
+from course.files import cache_root, write_atomically
 
 # Entries kept (the most recently used): about four builds of the whole course.
 LIMIT = 1000
@@ -78,4 +78,4 @@ PAGES = PageCache()  # shared by the hooks; each opens it in on_config
 
 def cache_folder(config) -> Path:
     """`.cache/pages` beside mkdocs.yml, with the PDF and audit caches."""
-    return Path(config.config_file_path or ".").resolve().parent / ".cache" / "pages"
+    return cache_root(config) / "pages"

@@ -20,7 +20,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, wait
+from concurrent.futures import Future
+from concurrent.futures import wait as wait_for
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,11 +137,11 @@ class PdfRun:
         """In a thread of its own: once the course's chapters are laid out, hand the course to a worker.
         Whatever fails is left to `finish`, which does the same in the build's thread and says why."""
         parts = self._parts(run)
-        if wait([part.future for part in parts if part.future is not None], timeout=RENDER_TIMEOUT).not_done:
+        if wait_for([part.future for part in parts if part.future], timeout=RENDER_TIMEOUT).not_done:
             return
         try:
             with self._lock:
-                if self._ended or run.language in self.courses:
+                if self._ended:
                     return
                 for part in parts:
                     self._complete(part)
@@ -156,7 +157,6 @@ class PdfRun:
 
     def finish(self) -> list[str]:
         """Write every PDF, assemble the course PDFs, fill the home pages; returns the lines to log."""
-        default_language = self.default_language
         counts: dict[tuple[str, str], int] = {}
         lines = []
         made = False  # every PDF is made
@@ -191,9 +191,8 @@ class PdfRun:
             self.cancel(wait=not made)  # once every PDF is made, the idle workers wind down during the audit
         for language, run in self.languages.items():
             if run.fill_home_list:
-                stems = self._stems(default_language)
-                linked = {stem: self._pdf_of(stem, language, default_language) for stem in stems}
-                course = language if run.chapters else default_language
+                linked = {stem: self._pdf_of(stem, language) for stem in self._stems()}
+                course = language if run.chapters else self.default_language
                 run.fill_home_list(
                     {stem: counts[(document.language, stem)] for stem, document in linked.items()}
                     | {COURSE_PDF_STEM: counts[(course, "course")]}
@@ -245,16 +244,15 @@ class PdfRun:
         document.seconds += time.perf_counter() - start
         document.written = True
 
-    def _pdf_of(self, stem: str, language: str, default_language: str) -> ChapterDocument:
+    def _pdf_of(self, stem: str, language: str) -> ChapterDocument:
         """The chapter's PDF in `language`, or in the default language when none of its pages is translated."""
-        return self.languages[language].chapters.get(stem) or self.languages[default_language].chapters[stem]
+        return self.languages[language].chapters.get(stem) or self.languages[self.default_language].chapters[stem]
 
-    def _stems(self, default_language: str) -> list[str]:
-        return list(self.languages[default_language].chapters)
+    def _stems(self) -> list[str]:
+        return list(self.languages[self.default_language].chapters)
 
     def _parts(self, run: LanguageRun) -> list[ChapterDocument]:
-        default = self.default_language
-        return [self._pdf_of(stem, run.language, default) for stem in self._stems(default)]
+        return [self._pdf_of(stem, run.language) for stem in self._stems()]
 
     def _start_course(self, run: LanguageRun, parts: list[ChapterDocument]) -> CoursePdf:
         """The course PDF from the cache, or handed to a worker (the languages' courses are made side by side)."""

@@ -88,7 +88,7 @@ def language_run(
 
 def chapter_document(build: LanguageBuild, chapter, cache: PdfCache) -> ChapterDocument:
     language, edition = build.language, build.edition
-    sources = [build.pages[page] for page in chapter.pages if page in build.pages]
+    sources = [build.pages[source] for source in _present(build, chapter)]
     target = build.output_dir / language / f"{pdf_stem(chapter.slug, edition, language)}.pdf"
     prefix = chapter_prefix(chapter.number)
     pages = prepare_pages(sources, site_dir=build.site_dir, site_url=build.site_url, anchor_prefix=prefix)
@@ -117,13 +117,18 @@ def chapter_document(build: LanguageBuild, chapter, cache: PdfCache) -> ChapterD
     )
 
 
+def _present(build: LanguageBuild, chapter) -> list[str]:
+    """The chapter's pages this build rendered, in their order."""
+    return [source for source in chapter.pages if source in build.pages]
+
+
 def _html_length(build: LanguageBuild, chapter) -> int:
-    return sum(len(build.pages[page].html) for page in chapter.pages if page in build.pages)
+    return sum(len(build.pages[source].html) for source in _present(build, chapter))
 
 
 def _page_anchors(build: LanguageBuild, chapter) -> list[tuple[str, str]]:
-    present = [source for source in chapter.pages if source in build.pages]
-    return [(source, page_anchor(index, chapter_prefix(chapter.number))) for index, source in enumerate(present)]
+    prefix = chapter_prefix(chapter.number)
+    return [(source, page_anchor(index, prefix)) for index, source in enumerate(_present(build, chapter))]
 
 
 def _document_context(build: LanguageBuild, title: str) -> dict:
