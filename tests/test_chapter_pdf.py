@@ -198,8 +198,10 @@ def test_every_page_title_cover_contents_and_footer_are_printed(course):
     for title in ("Cours : les bases", "TP : déployer", "Chapitre 1", "Sommaire", "Édition stagiaire"):
         assert title in text
     pages = len(pypdf.PdfReader(chapter_pdf(course)).pages)
-    assert "page 1-3" in text  # chapter-relative: the same number in the course PDF
-    assert pypdf.PdfReader(chapter_pdf(course)).page_labels == [f"1-{n}" for n in range(1, pages + 1)]
+    # Chapter-relative, the same numbers in the course PDF; the cover and contents numbered apart, so that
+    # the pages' numbers do not depend on the length of the contents.
+    assert "page 1-ii" in text and f"page 1-{pages - 2}" in text
+    assert pypdf.PdfReader(chapter_pdf(course)).page_labels == ["1-i", "1-ii"] + [f"1-{n}" for n in range(1, pages - 1)]
     for number in range(2, pages + 1):  # every page but the cover: edition and version in the footer
         footer = [line for line in page_text(chapter_pdf(course), number).splitlines() if line.strip()][-1]
         assert "Formation Kubernetes — édition stagiaire" in footer and "version du 2025-11-25" in footer
@@ -211,6 +213,14 @@ def test_the_contents_list_pages_their_sections_and_the_figures(course):
                   "Liste des figures", "Figure 1.1 — Un schéma de test"):
         assert entry in contents, entry
     assert re.search(r"2\. Le service \.+ \d+", contents)
+    # Each entry prints the label of the page it leads to: its own pages were laid out apart from it.
+    reader = pypdf.PdfReader(chapter_pdf(course))
+    tp = re.search(r"TP : déployer \.+ (1-\d+)", contents).group(1)
+    assert page_text(chapter_pdf(course), reader.page_labels.index(tp) + 1).split("\n", 2)[-1].lstrip().startswith(
+        "TP : déployer")
+    entries = [annotation.get_object() for annotation in reader.pages[1].get("/Annots") or []]
+    targets = {reader.page_labels[destination_page(reader, entry)] for entry in entries if "/Dest" in entry}
+    assert tp in targets and "1-1" in targets
 
 
 def test_figures_have_the_same_number_on_the_site_and_in_the_pdf(course):
@@ -512,7 +522,7 @@ def test_the_course_contents_print_the_page_each_entry_leads_to(course):
     annotations = [annotation.get_object() for annotation in reader.pages[1]["/Annots"]]
     # An entry's text, leader and number are boxes of their own, each with its link: one entry each.
     entries = [a for i, a in enumerate(annotations) if i == 0 or a["/Contents"] != annotations[i - 1]["/Contents"]]
-    printed = re.findall(r"\.{3,}\s*(\d+-\d+)\s*$", contents, re.MULTILINE)
+    printed = re.findall(r"\.{3,}\s*(\d+-(?:\d+|[ivx]+))\s*$", contents, re.MULTILINE)  # a chapter: its cover, "1-i"
     assert len(entries) == len(printed) == 9  # chapters and pages (their sections: in each chapter), the figure
     assert [destination_label(reader, entry) for entry in entries] == printed
     tp = re.search(r"TP : déployer \.+ (\d+-\d+)", contents).group(1)
@@ -523,7 +533,7 @@ def test_the_course_bookmarks_nest_each_chapter_and_lead_to_its_pages(course):
     reader = pypdf.PdfReader(chapter_pdf(course, COURSE))
     top = [item for item in reader.outline if not isinstance(item, list)]
     assert [plain(item.title) for item in top] == ["Chapitre 0 — Accueil", "Chapitre 1 — Bases", "Chapitre 2 — Suite"]
-    assert [reader.page_labels[reader.get_destination_page_number(item)] for item in top] == ["0-1", "1-1", "2-1"]
+    assert [reader.page_labels[reader.get_destination_page_number(item)] for item in top] == ["0-i", "1-i", "2-i"]
     bases = reader.outline[reader.outline.index(top[1]) + 1]
     pages = [item for item in bases if not isinstance(item, list)]
     assert [plain(item.title) for item in pages] == ["Cours : les bases", "TP : déployer"]
@@ -553,7 +563,9 @@ def test_the_course_pdf_is_one_tagged_document(course):
     assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "fr"
     tree = root["/StructTreeRoot"]
     keys = {int(key) for key in tree["/ParentTree"]["/Nums"][::2]}
-    assert len(tree["/K"]) == 4  # its own cover and contents, then one Document per chapter
+    # Its own cover and contents, then each chapter's: its cover and contents, one Document per page.
+    chapters = [pypdf.PdfReader(chapter_pdf(course, stem)) for stem in ("00-accueil", "01-bases", "02-suite")]
+    assert len(tree["/K"]) == 1 + sum(len(chapter.trailer["/Root"]["/StructTreeRoot"]["/K"]) for chapter in chapters)
     for page in reader.pages:
         assert int(page["/StructParents"]) in keys
         for annotation in page.get("/Annots") or []:

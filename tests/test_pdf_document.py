@@ -23,8 +23,12 @@ def test_ids_are_prefixed_per_page_and_links_follow():
     ]
     first, second = prepare_pages(pages, site_dir=None, site_url=SITE_URL)
     assert 'id="p1-etape"' in first.html and 'href="#p1-etape"' in first.html
-    assert 'href="#p2-fin"' in first.html
-    assert 'id="p2-etape"' in second.html and 'href="#p1"' in second.html
+    # Each page is laid out on its own: a link to another page leads to its anchor in the chapter PDF.
+    assert 'href="course-dest:p2-fin"' in first.html
+    assert 'id="p2-etape"' in second.html and 'href="course-dest:p1"' in second.html
+    (alone,) = prepare_pages([page("01-x/a/", '<p id="x"><a href="../a/#x">x</a></p>')], site_dir=None,
+                             site_url=SITE_URL)
+    assert 'href="#p1-x"' in alone.html  # within its own page
 
 
 def test_links_outside_the_document_go_to_the_published_site_and_external_links_are_marked():

@@ -1,11 +1,13 @@
-"""The whole-course PDF, assembled from the chapters' PDFs without laying a page out again.
+"""PDFs made of PDFs laid out already: a chapter of its pages, the whole course of its chapters.
 
-The front matter (cover, contents) is a small PDF of its own; the chapters follow
-as they were rendered, each keeping its page labels ("3-12"), under a bookmark of
-its own. Links are made explicit destinations: those of each chapter, those of
-the contents (URIs `course-dest:<anchor>`) and the links from one chapter to
-another (addresses on the site, printed in the chapter PDFs). The tagged
-structure of every part is kept, so the course PDF stays a tagged PDF.
+The front matter (cover, contents) is a small PDF of its own; the parts follow as
+they were laid out, each keeping its page labels ("3-12"); a course's chapters go
+under a bookmark each, a chapter's pages keep their own bookmarks. Links are made
+explicit destinations: those of each part, the links to another part's anchors
+(URIs `course-dest:<anchor>`: contents entries, links between a chapter's pages)
+and the links from one chapter to another (addresses on the site, printed in the
+chapter PDFs). A chapter keeps its anchors as named destinations, for the course
+PDF's links. The tagged structure of every part is kept: the result stays a tagged PDF.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from contextlib import ExitStack
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
-from course.pdf_jobs import FRONT_LINK, BookError, BookPart, CourseJob, CourseRender, resolve_address
+from course.pdf_jobs import ANCHOR_LINK, BookError, BookJob, BookPart, BookRender, resolve_address
 from course.pdf_render import render_job
 
 
@@ -30,16 +32,19 @@ def assemble_book(
     resolve: Callable[[str], str | None],
     attachments: list[tuple[str, str]],
     attachment_date: str,
+    keep_anchors: bool = False,
 ) -> bytes:
-    """The course PDF: `front`, then every part.
+    """`front`, then every part.
 
     `resolve` gives the anchor that an address printed in a part (a page of another
-    chapter, with or without its #fragment) leads to in the course PDF, or None.
+    chapter, with or without its #fragment) leads to in this PDF, or None.
     `attachment_date` is a PDF date ("D:20251125000000Z"): same input, same bytes.
+    `keep_anchors`: every anchor stays a named destination (a chapter, for the course PDF).
     """
     with ExitStack() as stack:
         book = stack.enter_context(pikepdf.open(io.BytesIO(front)))
         destinations = _named_destinations(book, 0)
+        labels = _page_labels(book, 0)
         starts, outlines, structures = [], [], []
         for part in parts:
             source = stack.enter_context(pikepdf.open(part.pdf))  # open until saved: streams are copied then
@@ -49,14 +54,17 @@ def assemble_book(
                 book.pages.extend(source.pages)
             starts.append(start)
             destinations.update(_named_destinations(source, start))
+            labels += _page_labels(source, start)
             outlines.append(_outline(source, start))
             structures.append((source, start))
         _resolve_links(book, destinations, resolve)
         _merge_structure(book, structures)
         _write_outline(book, parts, starts, outlines)
-        _write_page_labels(book, parts, starts)
+        book.Root.PageLabels = Dictionary(Nums=Array([item for label in labels for item in label]))
         if Name.Names in book.Root and Name.Dests in book.Root.Names:
             del book.Root.Names[Name.Dests]  # every link is explicit now
+        if keep_anchors:
+            _write_destinations(book, destinations)
         for name, text in attachments:
             book.attachments[name] = pikepdf.AttachedFileSpec(
                 book, text.encode("utf-8"), filename=name, creation_date=attachment_date, mod_date=attachment_date
@@ -64,6 +72,25 @@ def assemble_book(
         output = io.BytesIO()
         book.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return output.getvalue()
+
+
+def _page_labels(pdf: pikepdf.Pdf, start: int) -> list[tuple[int, Dictionary]]:
+    """The PDF's page label ranges ("3-ii", "3-12"), their first pages shifted to where it starts in the book."""
+    labels = pdf.Root.get(Name.PageLabels)
+    numbers = list(labels.get(Name.Nums, Array())) if labels is not None else [0, Dictionary(S=Name.D)]
+    return [
+        (start + int(index), Dictionary({key: label[key] for key in label.keys()}))
+        for index, label in zip(numbers[::2], numbers[1::2], strict=True)
+    ]
+
+
+def _write_destinations(book: pikepdf.Pdf, destinations: dict[str, tuple[int, list]]) -> None:
+    tree = pikepdf.NameTree.new(book)
+    for name in sorted(destinations):
+        tree[name] = _destination(book, destinations[name])
+    if Name.Names not in book.Root:
+        book.Root.Names = Dictionary()
+    book.Root.Names.Dests = tree.obj
 
 
 def _page_indexes(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
@@ -102,10 +129,10 @@ def _resolve_links(book: pikepdf.Pdf, destinations: dict, resolve: Callable[[str
             action = annotation.get(Name.A)
             if action is not None and action.get(Name.S) == Name.URI:
                 uri = str(action.URI)
-                anchor = uri.removeprefix(FRONT_LINK) if uri.startswith(FRONT_LINK) else resolve(uri)
+                anchor = uri.removeprefix(ANCHOR_LINK) if uri.startswith(ANCHOR_LINK) else resolve(uri)
                 target = destinations.get(anchor) if anchor else None
-                if uri.startswith(FRONT_LINK) and target is None:
-                    raise BookError(f"the contents lead to '{anchor}', which no chapter has")
+                if uri.startswith(ANCHOR_LINK) and target is None:
+                    raise BookError(f"a link leads to '{anchor}', which no part of the PDF has")
             if target is not None:
                 annotation.Dest = _destination(book, target)
                 if Name.A in annotation:
@@ -139,16 +166,12 @@ def _write_outline(book, parts, starts, outlines) -> None:
 
     with book.open_outline() as outline:
         for part, start, items in zip(parts, starts, outlines, strict=True):
+            if not part.title:  # a page of a chapter: its headings are the chapter's bookmarks
+                outline.root.extend(item(*entry) for entry in items)
+                continue
             chapter = OutlineItem(part.title, _destination(book, (start, [Name.Fit])))
             chapter.children.extend(item(*entry) for entry in items)
             outline.root.append(chapter)
-
-
-def _write_page_labels(book, parts, starts) -> None:
-    numbers = [0, Dictionary(S=Name.r)]  # the front matter: i, ii, iii
-    for part, start in zip(parts, starts, strict=True):
-        numbers += [start, Dictionary(S=Name.D, P=String(part.label_prefix))]
-    book.Root.PageLabels = Dictionary(Nums=Array(numbers))
 
 
 def _merge_structure(book: pikepdf.Pdf, parts: list[tuple[pikepdf.Pdf, int]]) -> None:
@@ -184,8 +207,9 @@ def _merge_structure(book: pikepdf.Pdf, parts: list[tuple[pikepdf.Pdf, int]]) ->
     tree.ParentTreeNextKey = next_key
 
 
-def make_course(job: CourseJob) -> CourseRender:
-    """Lay the front matter out and assemble the course PDF (in a worker process: nothing is written here)."""
+def make_book(job: BookJob) -> BookRender:
+    """Lay the front matter out (unless laid out already) and assemble the PDF (in a worker process: nothing
+    is written here)."""
     start = time.perf_counter()
     front = render_job(job.front) if job.front_pdf is None else None
     pdf = assemble_book(
@@ -193,5 +217,6 @@ def make_course(job: CourseJob) -> CourseRender:
         resolve=lambda uri: resolve_address(job.links, uri),
         attachments=list(job.attachments),
         attachment_date=job.attachment_date,
+        keep_anchors=job.keep_anchors,
     )
-    return CourseRender(pdf, front, time.perf_counter() - start)
+    return BookRender(pdf, front, time.perf_counter() - start)

@@ -1,11 +1,15 @@
-"""One `mkdocs build` of the PDFs, across its languages: chapters laid out once, side by side, the course
-PDF assembled from them at the end.
+"""One `mkdocs build` of the PDFs, across its languages: each page of a chapter laid out once, chapters side
+by side, the chapter PDFs assembled from their pages and the course PDF from the chapters.
 
 Each language's build hands its chapters over once its pages are converted, each
-as soon as its document is made (`PdfRun.start_chapter`): unchanged ones come from
-the cache, the others go to the worker processes while MkDocs writes the pages and
-builds the next language. A language's course PDF goes to a worker as soon as its
-chapters are laid out (the French one while the English site builds).
+as soon as its documents are made (`PdfRun.start_chapter`): unchanged chapters come
+from the cache; for the others a thread of the run hands their pages to the worker
+processes one after the other (a page's numbers go on from the page before it),
+takes unchanged pages from the cache, then has the chapter's cover and contents laid
+out (their page labels known) and the chapter PDF assembled, while MkDocs writes the
+pages and builds the next language. An edit lays out its page again, and the pages
+after it only if its number of pages changed. A language's course PDF goes to a
+worker as soon as its chapters are made (the French one while the English site builds).
 `PdfRun.finish`, once every language is built, waits for the workers, writes the
 PDFs, fills the home pages' lists and prunes the cache. A chapter with no
 translated page has no English PDF: the English site links the French one.
@@ -23,7 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import wait as wait_for
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from course.audit import Assembled
@@ -31,9 +35,10 @@ from course.files import write_atomically
 from course.pdf_cache import CacheEntry, PdfCache
 from course.pdf_document import PrintedPage, unique_file_names
 from course.pdf_jobs import (
+    RENDER_FORMAT,
     BookError,
+    BookJob,
     BookPart,
-    CourseJob,
     PdfFetchError,
     RenderJob,
     fetch_error_page,
@@ -45,7 +50,7 @@ from course.pdf_site import COURSE_PDF_STEM
 from course.site import DEFAULT_LANGUAGE
 
 log = logging.getLogger("mkdocs.plugins.chapter_pdf")
-RENDER_TIMEOUT = 900  # seconds for one chapter: a hung worker stops the build instead of holding it forever
+RENDER_TIMEOUT = 900  # seconds for one job (a page): a hung worker stops the build instead of holding it forever
 
 
 class PdfBuildError(RuntimeError):
@@ -54,7 +59,7 @@ class PdfBuildError(RuntimeError):
 
 @dataclass
 class ChapterDocument:
-    """A chapter's PDF in one language: what it prints, where it goes, and its render."""
+    """A chapter's PDF in one language: what it prints, where it goes, and how it is laid out."""
 
     stem: str  # the chapter's folder, e.g. "03-objets-fondamentaux"
     number: int
@@ -63,22 +68,36 @@ class ChapterDocument:
     anchor: str  # id of its cover: where the course PDF's contents lead for the chapter
     label_prefix: str  # "3-"
     pages: list[PrintedPage]
-    sources: list  # the PrintPages, to name the page a failed fetch came from
+    sources: list  # the PrintPages, in the same order
     target: Path
     slot: Path
-    job: RenderJob
-    key: str = ""  # the job's cache key, computed once (it reads the embedded images)
-    entry: CacheEntry | None = None  # set once rendered or found in the cache
-    future: Future | None = None
+    page_jobs: list[RenderJob]  # one per page, numbered from 1: the run gives each the number it goes on from
+    render_front: Callable[[dict[str, str]], RenderJob]  # page labels (anchor -> "3-12") -> its cover and contents
+    attachments: tuple[tuple[str, str], ...]  # (file name, text): the code files of its pages
+    timestamp: dt.datetime
+    key: str = ""  # the chapter PDF's cache key, computed once (it reads the embedded images)
+    entry: CacheEntry | None = None  # set once made or found in the cache
+    future: Future | None = None  # the chapter's CacheEntry, once its thread has made it
     seconds: float = 0.0
+    pages_laid_out: int = 0
+    front_laid_out: bool = False
     written: bool = False  # its PDF is in the output folder
 
     @property
     def name(self) -> str:
         return f"{self.language}/{self.target.name}"
 
+    def page_slot(self, index: int) -> Path:
+        return part_slot(self.slot, f"page-{index + 1}")
+
+    def slots(self) -> set[Path]:
+        """Every cache slot of the chapter: its PDF, its front matter, its pages."""
+        return {self.slot, part_slot(self.slot, "front"), *(self.page_slot(i) for i in range(len(self.page_jobs)))}
+
     def page_label(self, anchor: str) -> str:
-        return f"{self.label_prefix}{self.entry.anchors[anchor] + 1}"
+        """The label of the page an anchor is on: "3-ii" in the front matter, "3-12" after it."""
+        index, front = self.entry.anchors[anchor], self.entry.front_pages
+        return f"{self.label_prefix}{_roman(index + 1) if index < front else index - front + 1}"
 
 
 @dataclass
@@ -109,16 +128,104 @@ class PdfRun:
     courses: dict[str, CoursePdf] = field(default_factory=dict)  # language -> its course PDF, once started
     assembled: dict[Path, Assembled] = field(default_factory=dict)  # the course PDFs made, for the audit
     _starters: list[threading.Thread] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)  # the chapters and courses the starters share
+    # The chapters and courses the starters share; held again when a starter submits the course.
+    _lock: threading.RLock = field(default_factory=threading.RLock)
     _ended: bool = False
 
     def start_chapter(self, document: ChapterDocument) -> None:
-        """Take a chapter as soon as its document is made: from the cache, or to a worker."""
-        document.key = document.job.key()
+        """Take a chapter as soon as its documents are made: from the cache, or to a thread that has its pages
+        laid out (or taken from the cache) and its PDF assembled."""
+        document.key = _chapter_key(document)
         document.entry = self.cache.get(document.slot, document.key)
         if document.entry is None:
-            document.future = POOL.submit(render_pdf, document.job)
+            document.future = Future()
             document.future.add_done_callback(_say_rendered(document))
+            threading.Thread(target=self._make_chapter, args=(document,), daemon=True).start()
+
+    def _make_chapter(self, document: ChapterDocument) -> None:
+        """In a thread of its own: the chapter PDF, made; or the error that stops the build, naming the page."""
+        start = time.perf_counter()
+        try:
+            entry = self._chapter_pdf(document)
+        except PdfBuildError as error:
+            document.future.set_exception(error)
+        except Exception as error:  # a cache that cannot be written, a pool shut by a failed build…
+            log.debug("the chapter's traceback", exc_info=error)  # `mkdocs build --verbose` shows it
+            document.future.set_exception(
+                PdfBuildError(f"PDF {document.target.name}: not made ({type(error).__name__}: {error})")
+            )
+        else:
+            document.seconds = time.perf_counter() - start
+            document.future.set_result(entry)
+
+    def _chapter_pdf(self, document: ChapterDocument) -> CacheEntry:
+        """Each page laid out from the number the page before it ends on, then the cover and contents with the
+        pages' labels, then the chapter PDF assembled from them: each from the cache if it has not changed."""
+        pages, labels, first = [], {}, 1
+        for index, (job, source) in enumerate(zip(document.page_jobs, document.sources, strict=True)):
+            job = replace(job, first_page=first)
+            key = job.key()
+            entry = self.cache.get(document.page_slot(index), key)
+            if entry is None:
+                render = self._wait(self._submit(render_pdf, job), document, source)
+                entry = self.cache.put(
+                    document.page_slot(index), key, render.pdf, pages=render.pages, anchors=render.anchors
+                )
+                document.pages_laid_out += 1
+            labels |= {anchor: f"{document.label_prefix}{first + page}" for anchor, page in entry.anchors.items()}
+            pages.append((first, entry))
+            first += entry.pages
+        front_job = document.render_front(labels)
+        front_key, front_slot = front_job.key(), part_slot(document.slot, "front")
+        front = self.cache.get(front_slot, front_key)
+        job = BookJob(
+            front=front_job, front_pdf=front.pdf if front else None,
+            parts=tuple(BookPart(entry.pdf) for _, entry in pages), links={},
+            attachments=document.attachments, attachment_date=pdf_date(document.timestamp), keep_anchors=True,
+        )
+        made = self._wait(self._submit(make_book_pdf, job), document, None)
+        if made.front is not None:
+            front = self.cache.put(front_slot, front_key, made.front.pdf, pages=made.front.pages,
+                                   anchors=made.front.anchors)
+            document.front_laid_out = True
+        anchors = dict(front.anchors)
+        for first_page, entry in pages:
+            anchors |= {anchor: front.pages + first_page - 1 + page for anchor, page in entry.anchors.items()}
+        return self.cache.put(
+            document.slot, document.key, made.pdf, pages=front.pages + first - 1, anchors=anchors,
+            front_pages=front.pages,
+        )
+
+    def _submit(self, function: Callable, job) -> Future:
+        with self._lock:
+            if self._ended:  # a failed build: nothing starts the workers again
+                raise PdfBuildError("the PDF run has ended")
+            return POOL.submit(function, job)
+
+    def _wait(self, future: Future, document: ChapterDocument, source):
+        """What a worker made for the chapter (`source`: the page it lays out; None: the chapter's assembly),
+        or the error that names the PDF and the page."""
+        name = document.target.name
+        what = source.src if source is not None else "its cover and contents, or its assembly"
+        try:
+            return future.result(timeout=RENDER_TIMEOUT)
+        except TimeoutError:
+            raise PdfBuildError(
+                f"PDF {name}: {what} not made after {RENDER_TIMEOUT} s (a worker process hangs?)"
+            ) from None
+        except PdfFetchError as error:
+            page = fetch_error_page(error, [source] if source is not None else document.sources)
+            raise PdfBuildError(f"PDF {name}: {page}: {error}") from None
+        except BookError as error:
+            raise PdfBuildError(f"PDF {name}: {error}") from None
+        except BrokenProcessPool:
+            raise PdfBuildError(f"PDF {name}: the worker process laying out {what} stopped (out of memory?)") from None
+        except Exception as error:  # WeasyPrint failing on what a page holds: say which page, not where
+            log.debug("WeasyPrint's traceback", exc_info=error)  # `mkdocs build --verbose` shows it
+            raise PdfBuildError(
+                f"PDF {name}: WeasyPrint failed ({type(error).__name__}: {error}) on {what}; "
+                "`mkdocs build --verbose` shows where"
+            ) from None
 
     def add_language(self, run: LanguageRun) -> None:
         """Take a language's chapters, each started already (`start_chapter`); its course PDF is started
@@ -197,7 +304,8 @@ class PdfRun:
                     {stem: counts[(document.language, stem)] for stem, document in linked.items()}
                     | {COURSE_PDF_STEM: counts[(course, "course")]}
                 )
-        used = {document.slot for run in self.languages.values() for document in run.chapters.values()}
+        used = {slot for run in self.languages.values() for document in run.chapters.values()
+                for slot in document.slots()}
         used |= {slot for run in self.languages.values() if run.chapters
                  for slot in (run.course_slot, _front_slot(run))}
         removed = self.cache.prune(used, {(self.edition, language) for language in self.languages})
@@ -212,33 +320,11 @@ class PdfRun:
         return lines
 
     def _complete(self, document: ChapterDocument) -> None:
-        """Keep the chapter's render in the cache and write its PDF (once: a course's starter may have)."""
+        """Write the chapter's PDF once it is made (once: a course's starter may have)."""
         if document.written:
             return
         if document.future is not None:
-            try:
-                render = document.future.result(timeout=RENDER_TIMEOUT)
-            except TimeoutError:
-                raise PdfBuildError(
-                    f"PDF {document.target.name}: not laid out after {RENDER_TIMEOUT} s (a worker process hangs?)"
-                ) from None
-            except PdfFetchError as error:
-                page = fetch_error_page(error, document.sources)
-                raise PdfBuildError(f"PDF {document.target.name}: {page}: {error}") from None
-            except BrokenProcessPool:
-                raise PdfBuildError(
-                    f"PDF {document.target.name}: the worker process laying it out stopped (out of memory?)"
-                ) from None
-            except Exception as error:  # WeasyPrint failing on what a page holds: say which pages, not where
-                log.debug("WeasyPrint's traceback", exc_info=error)  # `mkdocs build --verbose` shows it
-                pages = ", ".join(page.src for page in document.sources)
-                raise PdfBuildError(
-                    f"PDF {document.target.name}: WeasyPrint failed ({type(error).__name__}: {error}) on one of "
-                    f"{pages}; `mkdocs build --verbose` shows where"
-                ) from None
-            document.entry = self.cache.put(
-                document.slot, document.key, render.pdf, pages=render.pages, anchors=render.anchors
-            )
+            document.entry = document.future.result()  # its thread ends, made or with the error that names the page
         start = time.perf_counter()
         write_atomically(document.target, document.entry.pdf.read_bytes())
         document.seconds += time.perf_counter() - start
@@ -274,19 +360,19 @@ class PdfRun:
             front = RenderJob(
                 name=run.course_target.name, html=front_html, base_dir=run.base_dir, embedded_files=frozenset(),
                 attachments=(), refused_roots=run.refused_roots, timestamp=run.timestamp,
-                label_prefix="",
+                label_prefix="", label_style="r",
             )
             # An edit seldom changes the front matter (titles, page labels): laid out again only if it does.
             course.front_key = front.key()
             course.front = self.cache.get(_front_slot(run), course.front_key)
             course.front_reused = course.front is not None
-            job = CourseJob(
+            job = BookJob(
                 front=front,
                 front_pdf=course.front.pdf if course.front else None,
-                parts=tuple(BookPart(part.entry.pdf, _bookmark(part, run), part.label_prefix) for part in parts),
+                parts=tuple(BookPart(part.entry.pdf, _bookmark(part, run)) for part in parts),
                 links=links, attachments=tuple(attachments), attachment_date=pdf_date(run.timestamp),
             )
-            course.future = POOL.submit(make_course_pdf, job)
+            course.future = self._submit(make_book_pdf, job)
         return course
 
     def _end_course(self, course: CoursePdf) -> bool:
@@ -346,31 +432,63 @@ def _assembled(course: CoursePdf) -> Assembled:
 
 
 def render_pdf(job: RenderJob):
-    """Lay a chapter out (in a worker: WeasyPrint is imported there, never in the build's process)."""
+    """Lay a page out (in a worker: WeasyPrint is imported there, never in the build's process)."""
     from course.pdf_render import render_job
 
     return render_job(job)
 
 
-def make_course_pdf(job: CourseJob):
-    """Make a course PDF (in a worker, like render_pdf)."""
-    from course.pdf_book import make_course
+def make_book_pdf(job: BookJob):
+    """Make a chapter PDF of its pages, or a course PDF of its chapters (in a worker, like render_pdf)."""
+    from course.pdf_book import make_book
 
-    return make_course(job)
+    return make_book(job)
+
+
+def part_slot(slot: Path, part: str) -> Path:
+    """The cache slot of a part of a PDF (a page, its front matter), beside the PDF's own."""
+    return slot.with_name(f"{slot.name}.{part}")
 
 
 def _front_slot(run: LanguageRun) -> Path:
-    return run.course_slot.with_name(run.course_slot.name + "-front")
+    return part_slot(run.course_slot, "front")
+
+
+def _chapter_key(document: ChapterDocument) -> str:
+    """The chapter PDF's key: what its pages are (numbered from 1: their numbers follow from what they are),
+    its cover and contents (their labels follow too), its attachments, pikepdf's version."""
+    anchors = [page.anchor for page in document.pages]
+    anchors += [anchor for page in document.pages for anchor, _ in [*page.sections, *page.figures]]
+    digest = hashlib.sha256()
+    for text in (RENDER_FORMAT, library_version("pikepdf"), document.render_front({a: a for a in anchors}).key(),
+                 json.dumps(document.attachments, ensure_ascii=False), document.timestamp.isoformat(),
+                 *(job.key() for job in document.page_jobs)):
+        digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _say_rendered(document: ChapterDocument):
     def say(future: Future) -> None:
         if future.cancelled() or future.exception() is not None:
             return  # the build stops with the error, naming the page
-        render = future.result()
-        log.info(f"pdf {document.name}: {render.pages} pages, {render.seconds:.1f} s, rendered")
+        entry = future.result()
+        log.info(
+            f"pdf {document.name}: {entry.pages} pages, {document.seconds:.1f} s, rendered "
+            f"({document.pages_laid_out} of {len(document.page_jobs)} pages laid out"
+            + (", its contents too)" if document.front_laid_out else ")")
+        )
 
     return say
+
+
+def _roman(number: int) -> str:
+    """1 -> "i", 4 -> "iv": the front matter's page numbers, as its footers print them."""
+    numerals = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    text = ""
+    for value, numeral in numerals:
+        count, number = divmod(number, value)
+        text += numeral * count
+    return text
 
 
 def _bookmark(document: ChapterDocument, run: LanguageRun) -> str:
@@ -386,7 +504,7 @@ def _contents_entry(document: ChapterDocument, title: str) -> dict:
         "title": title,
         "lang": document.language,
         "anchor": document.anchor,
-        "label_prefix": document.label_prefix,
+        "label": document.page_label(document.anchor),
         "pages": [
             {
                 "anchor": page.anchor,

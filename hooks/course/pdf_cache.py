@@ -22,6 +22,7 @@ class CacheEntry:
     pages: int
     anchors: dict[str, int]  # id -> page index
     key: str
+    front_pages: int = 0  # a chapter: the pages of its cover and contents, numbered apart ("3-i", "3-ii")
 
 
 class PdfCache:
@@ -37,18 +38,21 @@ class PdfCache:
             return None
         try:
             data = json.loads(meta.read_text(encoding="utf-8"))
-            return CacheEntry(pdf, int(data["pages"]), dict(data["anchors"]), key)
+            return CacheEntry(pdf, int(data["pages"]), dict(data["anchors"]), key, int(data.get("front_pages", 0)))
         except (ValueError, KeyError, TypeError):
             return None  # an entry from an older layout: rendered again
 
-    def put(self, slot: Path, key: str, pdf: bytes, *, pages: int, anchors: dict[str, int]) -> CacheEntry:
+    def put(
+        self, slot: Path, key: str, pdf: bytes, *, pages: int, anchors: dict[str, int], front_pages: int = 0
+    ) -> CacheEntry:
         """Store a render and drop the slot's older entries."""
         write_atomically(slot / f"{key}.pdf", pdf)
-        write_atomically(slot / f"{key}.json", json.dumps({"pages": pages, "anchors": anchors}).encode())
+        meta = {"pages": pages, "anchors": anchors, "front_pages": front_pages}
+        write_atomically(slot / f"{key}.json", json.dumps(meta).encode())
         for old in slot.iterdir():
             if old.stem != key and not old.name.startswith("."):
                 old.unlink(missing_ok=True)
-        return CacheEntry(slot / f"{key}.pdf", pages, anchors, key)
+        return CacheEntry(slot / f"{key}.pdf", pages, anchors, key, front_pages)
 
     def prune(self, used: set[Path], languages: set[tuple[str, str]]) -> list[Path]:
         """Remove the slots of (edition, language) pairs this build made that it did not use,

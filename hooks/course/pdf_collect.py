@@ -1,4 +1,5 @@
-"""One language's build, as the PDF run needs it: each chapter's printable document and its render job.
+"""One language's build, as the PDF run needs it: each chapter's printable documents (one per page, its cover
+and contents) and their render jobs.
 
 `LanguageBuild` holds what the hook gathered during the build (pages, chapters,
 settings); `language_run` turns it into the run's LanguageRun. Nothing here reads
@@ -17,7 +18,7 @@ import jinja2
 from course.pdf_build import ChapterDocument, LanguageRun
 from course.pdf_cache import PdfCache
 from course.pdf_document import PrintPage, chapter_prefix, page_anchor, prepare_pages, unique_file_names
-from course.pdf_jobs import FRONT_LINK, RenderJob, page_address
+from course.pdf_jobs import ANCHOR_LINK, RenderJob, page_address
 from course.pdf_site import (
     COURSE_PDF_STEM,
     document_title,
@@ -95,25 +96,33 @@ def chapter_document(build: LanguageBuild, chapter, cache: PdfCache) -> ChapterD
     title = build.titles[chapter.number]
     label_prefix = f"{chapter.number}-"
     anchor = f"{prefix}cover"
-    html = build.env.get_template("pdf/chapter.html").render(
-        **_document_context(build, document_title(build.site_name, [(chapter.number, title)])),
-        chapter={"number": chapter.number, "title": title, "pages": pages, "anchor": anchor,
-                 "label_prefix": label_prefix},
-    )
-    job = RenderJob(
-        name=f"{language}/{target.name}",
-        html=html,
-        base_dir=build.site_dir,
-        embedded_files=frozenset().union(*(page.files for page in pages)),
-        attachments=tuple(unique_file_names([f for page in pages for f in page.code_files])),
-        refused_roots=(build.docs_dir,),
-        timestamp=midnight_utc(build.day),
-        label_prefix=label_prefix,
-    )
+    context = _document_context(build, document_title(build.site_name, [(chapter.number, title)]))
+    chapter_context = {"number": chapter.number, "title": title, "pages": pages, "anchor": anchor,
+                       "label_prefix": label_prefix}
+    name = f"{language}/{target.name}"
+    common = {"base_dir": build.site_dir, "attachments": (), "refused_roots": (build.docs_dir,),
+              "timestamp": midnight_utc(build.day), "label_prefix": label_prefix}
+    page_template = build.env.get_template("pdf/chapter-page.html")
+    page_jobs = [
+        RenderJob(
+            name=f"{name}, {source.src}", html=page_template.render(**context, chapter=chapter_context, page=page),
+            embedded_files=frozenset(page.files), **common,
+        )
+        for page, source in zip(pages, sources, strict=True)
+    ]
+    front_template = build.env.get_template("pdf/chapter.html")
+
+    def render_front(labels: dict[str, str]) -> RenderJob:
+        html = front_template.render(**context, chapter=chapter_context, labels=labels, link_prefix=ANCHOR_LINK)
+        return RenderJob(name=f"{name}, its cover and contents", html=html, embedded_files=frozenset(),
+                         label_style="r", **common)
+
     return ChapterDocument(
         stem=chapter.slug, number=chapter.number, title=title, language=language, anchor=anchor,
         label_prefix=label_prefix, pages=pages, sources=sources, target=target,
-        slot=cache.slot(edition, language, chapter.slug), job=job,
+        slot=cache.slot(edition, language, chapter.slug), page_jobs=page_jobs, render_front=render_front,
+        attachments=tuple(unique_file_names([f for page in pages for f in page.code_files])),
+        timestamp=midnight_utc(build.day),
     )
 
 
@@ -157,6 +166,6 @@ def _front_renderer(build: LanguageBuild) -> Callable[[list[dict]], str]:
     context = _document_context(build, build.site_name)
 
     def render(chapters: list[dict]) -> str:
-        return template.render(**context, chapters=chapters, link_prefix=FRONT_LINK)
+        return template.render(**context, chapters=chapters, link_prefix=ANCHOR_LINK)
 
     return render

@@ -1,8 +1,9 @@
-"""Turn a chapter's rendered pages into one printable HTML document (no WeasyPrint here).
+"""Turn a chapter's rendered pages into printable HTML, one document per page (no WeasyPrint here).
 
 Each page's article HTML is rewritten for print: ids prefixed per page (MkDocs
-repeats `__codelineno-0-1` on every page), links between pages of the document
-turned into in-document links, links to other chapters made absolute on the
+repeats `__codelineno-0-1` on every page), links between pages of the chapter
+turned into links to its anchors (found when the pages are assembled into the
+chapter PDF), links to other chapters made absolute on the
 published site, tabs laid out one after the other under their labels,
 collapsible blocks opened, and images resolved to files that must exist.
 """
@@ -21,6 +22,7 @@ from lxml import etree
 from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
 from course.markdown import block_marker
 from course.pdf_code import wrap_code
+from course.pdf_jobs import ANCHOR_LINK
 from course.spelling import WORDS_DIR, page_language
 
 SHORT_BLOCK_LINES = 25  # code blocks up to this many lines are kept on one page
@@ -146,7 +148,10 @@ def _rewrite_links(root, *, page: PrintPage, anchor, anchors, site_url) -> None:
         target = urljoin("/" + page.url, parts.path)
         target_anchor = anchors.get(_normalise(target))
         if target_anchor:
-            link.set("href", f"#{target_anchor}-{parts.fragment}" if parts.fragment else f"#{target_anchor}")
+            # Each page is laid out on its own: another page of the chapter is found when they are assembled.
+            scheme = "#" if target_anchor == anchor else ANCHOR_LINK
+            fragment = f"-{parts.fragment}" if parts.fragment else ""
+            link.set("href", f"{scheme}{target_anchor}{fragment}")
         else:
             absolute = site_url + target.lstrip("/") + (f"#{parts.fragment}" if parts.fragment else "")
             link.set("href", absolute)

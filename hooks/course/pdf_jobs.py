@@ -17,8 +17,10 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF for accessibility
-RENDER_FORMAT = "chapter-2"  # what a render holds beside its PDF (anchors on their first page): in the cache key
-FRONT_LINK = "course-dest:"  # href of a contents entry of the front matter, followed by the anchor
+RENDER_FORMAT = "part-3"  # what a render holds beside its PDF (anchors on their first page): in the cache key
+# href of a link to an anchor of another part of the PDF (a contents entry, a link to another page of the
+# chapter), followed by the anchor: made an explicit destination when the parts are assembled.
+ANCHOR_LINK = "course-dest:"
 
 
 @cache
@@ -63,9 +65,10 @@ def cache_key(document_html: str, embedded_files: set[Path], variant: str, base_
 
 @dataclass(frozen=True)
 class RenderJob:
-    """One chapter to lay out: all a worker process needs, and the only files it may read."""
+    """One document to lay out (a page of a chapter, a front matter): all a worker process needs, and the
+    only files it may read."""
 
-    name: str  # "fr/03-objets-fondamentaux.pdf", for messages
+    name: str  # "fr/03-objets-fondamentaux.pdf, 03-objets-fondamentaux/tp-monsterstack.md", for messages
     html: str
     base_dir: Path  # the built site
     embedded_files: frozenset[Path]
@@ -73,9 +76,12 @@ class RenderJob:
     refused_roots: tuple[Path, ...]  # docs/: never read, even if the site were inside it
     timestamp: dt.datetime  # dates the attached files: same input, same bytes
     label_prefix: str  # "3-": the PDF's page labels read "3-12", as its footers
+    first_page: int = 1  # the number of its first page, in the footer and the labels ("3-12" for 12)
+    label_style: str = "D"  # "D" decimal, "r" lower-case roman (a front matter: "3-ii")
 
     def key(self) -> str:
-        extra = json.dumps([self.attachments, self.timestamp.isoformat(), self.label_prefix], ensure_ascii=False)
+        extra = json.dumps([self.attachments, self.timestamp.isoformat(), self.label_prefix, self.first_page,
+                            self.label_style], ensure_ascii=False)
         variant = f"{PDF_VARIANT} {RENDER_FORMAT}"
         return cache_key(self.html + extra, set(self.embedded_files), variant, self.base_dir.resolve())
 
@@ -91,24 +97,25 @@ class Render:
 @dataclass(frozen=True)
 class BookPart:
     pdf: Path
-    title: str  # its bookmark, e.g. "Chapitre 3 — Objets fondamentaux"
-    label_prefix: str  # "3-", as in its own page labels
+    title: str = ""  # its bookmark, e.g. "Chapitre 3 — Objets fondamentaux"; "": its own bookmarks at the top
 
 
 @dataclass(frozen=True)
-class CourseJob:
-    """What a worker needs to make a course PDF: its front matter to lay out, the chapters' PDFs to add."""
+class BookJob:
+    """What a worker needs to make a PDF of parts already laid out (a chapter of its pages, the course of its
+    chapters): its front matter to lay out, the parts to add after it."""
 
     front: RenderJob
-    front_pdf: Path | None  # the front matter laid out by an earlier build, if its HTML has not changed
+    front_pdf: Path | None  # the front matter laid out already (an earlier build), if its HTML has not changed
     parts: tuple[BookPart, ...]
-    links: dict[str, str]  # address printed in a chapter PDF -> anchor in the course PDF
+    links: dict[str, str]  # address printed in a part -> anchor in this PDF (a course: the other chapters)
     attachments: tuple[tuple[str, str], ...]
     attachment_date: str
+    keep_anchors: bool = False  # a chapter keeps its named destinations: the course PDF's links lead to them
 
 
 @dataclass(frozen=True)
-class CourseRender:
+class BookRender:
     pdf: bytes
     front: Render | None  # the front matter, if it was laid out
     seconds: float

@@ -110,13 +110,16 @@ def render_job(job: RenderJob) -> Render:
     start = time.perf_counter()
     fetcher = SiteOnlyFetcher(job.base_dir, refused=list(job.refused_roots))
     with _weasyprint_errors():
+        # A page of a chapter goes on from the pages before it: its footer counts from its first page number,
+        # which is not part of its HTML (the same page laid out again for another number is the same HTML).
+        numbering = [weasyprint.CSS(string=f"@page :first {{ counter-reset: page {job.first_page} }}")]
         document = weasyprint.HTML(
             string=job.html, base_url=job.base_dir.as_uri() + "/", url_fetcher=fetcher
-        ).render()
+        ).render(stylesheets=numbering if job.first_page != 1 else None)
         pdf = document.write_pdf(
             pdf_variant=PDF_VARIANT,
             pdf_identifier=True,  # derived from the content: same input, same bytes
-            finisher=_page_labels(job.label_prefix),
+            finisher=_page_labels(job.label_prefix, job.label_style, job.first_page),
             attachments=[
                 weasyprint.Attachment(
                     string=text, name=name, base_url=None, created=job.timestamp, modified=job.timestamp
@@ -132,11 +135,14 @@ def render_job(job: RenderJob) -> Render:
     return Render(pdf, len(document.pages), anchors, time.perf_counter() - start)
 
 
-def _page_labels(prefix: str):
-    """A PDF viewer shows the page number the footer prints ("3-12"), not the position in the file."""
+def _page_labels(prefix: str, style: str, first: int):
+    """A PDF viewer shows the page number the footer prints ("3-12", "3-ii"), not the position in the file.
+    The PDFs made of parts (course.pdf_book) keep each part's labels."""
 
     def finish(_document, pdf):
-        label = pydyf.Dictionary({"S": "/D", **({"P": pydyf.String(prefix)} if prefix else {})})
+        label = pydyf.Dictionary({
+            "S": f"/{style}", **({"P": pydyf.String(prefix)} if prefix else {}), **({"St": first} if first != 1 else {})
+        })
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, label])})
 
     return finish
