@@ -172,6 +172,7 @@ class PdfRun:
                     document.page_slot(index), key, render.pdf, pages=render.pages, anchors=render.anchors
                 )
                 document.pages_laid_out += 1
+                log.debug(f"pdf {job.name}: {render.pages} pages from {first}, laid out in {render.seconds:.2f} s")
             labels |= {anchor: f"{document.label_prefix}{first + page}" for anchor, page in entry.anchors.items()}
             pages.append((first, entry))
             first += entry.pages
@@ -188,6 +189,8 @@ class PdfRun:
             front = self.cache.put(front_slot, front_key, made.front.pdf, pages=made.front.pages,
                                    anchors=made.front.anchors)
             document.front_laid_out = True
+        log.debug(f"pdf {document.name}: assembled in {made.seconds:.2f} s"
+                  + (f", its cover and contents laid out in {made.front.seconds:.2f} s" if made.front else ""))
         anchors = dict(front.anchors)
         for first_page, entry in pages:
             anchors |= {anchor: front.pages + first_page - 1 + page for anchor, page in entry.anchors.items()}
