@@ -212,10 +212,10 @@ def test_the_contents_list_pages_their_sections_and_the_figures(course):
     for entry in ("Cours : les bases", "Pourquoi", "TP : déployer", "1. Le Deployment", "2. Le service",
                   "Liste des figures", "Figure 1.1 — Un schéma de test"):
         assert entry in contents, entry
-    assert re.search(r"2\. Le service \.+ \d+", contents)
+    assert re.search(r"2\. Le service\s{2,}1-\d+$", contents, re.MULTILINE)  # its label, far right
     # Each entry prints the label of the page it leads to: its own pages were laid out apart from it.
     reader = pypdf.PdfReader(chapter_pdf(course))
-    tp = re.search(r"TP : déployer \.+ (1-\d+)", contents).group(1)
+    tp = re.search(r"TP : déployer\s{2,}(1-\d+)", contents).group(1)
     assert page_text(chapter_pdf(course), reader.page_labels.index(tp) + 1).split("\n", 2)[-1].lstrip().startswith(
         "TP : déployer")
     entries = [annotation.get_object() for annotation in reader.pages[1].get("/Annots") or []]
@@ -520,12 +520,12 @@ def test_the_course_contents_print_the_page_each_entry_leads_to(course):
     reader = pypdf.PdfReader(book)
     contents = page_text(book, 2)
     annotations = [annotation.get_object() for annotation in reader.pages[1]["/Annots"]]
-    # An entry's text, leader and number are boxes of their own, each with its link: one entry each.
+    # An entry's title, rule and label are boxes of their own, each with its link: one entry each.
     entries = [a for i, a in enumerate(annotations) if i == 0 or a["/Contents"] != annotations[i - 1]["/Contents"]]
-    printed = re.findall(r"\.{3,}\s*(\d+-(?:\d+|[ivx]+))\s*$", contents, re.MULTILINE)  # a chapter: its cover, "1-i"
+    printed = re.findall(r"\S\s{2,}(\d+-(?:\d+|[ivx]+))\s*$", contents, re.MULTILINE)  # a chapter: its cover, "1-i"
     assert len(entries) == len(printed) == 9  # chapters and pages (their sections: in each chapter), the figure
     assert [destination_label(reader, entry) for entry in entries] == printed
-    tp = re.search(r"TP : déployer \.+ (\d+-\d+)", contents).group(1)
+    tp = re.search(r"TP : déployer\s{2,}(\d+-\d+)", contents).group(1)
     assert page_text(book, reader.page_labels.index(tp) + 1).split("\n", 2)[-1].lstrip().startswith("TP : déployer")
 
 
