@@ -149,7 +149,7 @@ def test_a_course_pdf_goes_to_a_worker_as_soon_as_its_chapters_are_made(tmp_path
         language="fr", chapters={"03-objets": document}, addresses={}, titles={"03-objets": "Objets"},
         course_target=tmp_path / "pdf" / "fr" / "formation.pdf", course_slot=tmp_path / "cache" / "fr-course",
         render_front=lambda entries: f"<p>{entries[0]['pages'][0]['label']}</p>", base_dir=tmp_path,
-        refused_roots=(), timestamp=DAY, fill_home_list=None,
+        refused_roots=(), timestamp=DAY, fill_home_list=None, stylesheet="",
     )
     run = PdfRun(cache=PdfCache(tmp_path / "cache"), default_language="fr")
     run.add_language(french)

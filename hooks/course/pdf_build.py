@@ -111,6 +111,7 @@ class LanguageRun:
     course_target: Path
     course_slot: Path
     render_front: Callable[[list[dict]], str]  # contents entries -> the front matter's HTML
+    stylesheet: str  # the print CSS its front matter is laid out with
     base_dir: Path
     refused_roots: tuple[Path, ...]
     timestamp: dt.datetime  # the PDFs' day, midnight UTC: the date of the front matter and attached files
@@ -363,7 +364,7 @@ class PdfRun:
             front = RenderJob(
                 name=run.course_target.name, html=front_html, base_dir=run.base_dir, embedded_files=frozenset(),
                 attachments=(), refused_roots=run.refused_roots, timestamp=run.timestamp,
-                label_prefix="", label_style="r",
+                label_prefix="", label_style="r", stylesheet=run.stylesheet,
             )
             # An edit seldom changes the front matter (titles, page labels): laid out again only if it does.
             course.front_key = front.key()

@@ -80,6 +80,7 @@ def language_run(
         course_target=build.output_dir / language / f"{pdf_stem(COURSE_PDF_STEM, edition, language)}.pdf",
         course_slot=cache.slot(edition, language, COURSE_PDF_STEM),
         render_front=_front_renderer(build),
+        stylesheet=print_stylesheet(build.docs_dir, build.page_size),
         base_dir=build.site_dir,
         refused_roots=(build.docs_dir,),
         timestamp=midnight_utc(build.day),
@@ -101,7 +102,8 @@ def chapter_document(build: LanguageBuild, chapter, cache: PdfCache) -> ChapterD
                        "label_prefix": label_prefix}
     name = f"{language}/{target.name}"
     common = {"base_dir": build.site_dir, "attachments": (), "refused_roots": (build.docs_dir,),
-              "timestamp": midnight_utc(build.day), "label_prefix": label_prefix}
+              "timestamp": midnight_utc(build.day), "label_prefix": label_prefix,
+              "stylesheet": print_stylesheet(build.docs_dir, build.page_size)}
     page_template = build.env.get_template("pdf/chapter-page.html")
     page_jobs = [
         RenderJob(
@@ -150,12 +152,10 @@ def _document_context(build: LanguageBuild, title: str) -> dict:
         "edition": edition_label(build.edition, language),
         "edition_short": edition_name(build.edition, language),
         "created": midnight_utc(build.day).isoformat(),
-        "page_size": build.page_size,
         "edition_key": build.edition,
         "date": build.day.isoformat(),
         "kubernetes_version": build.kubernetes_version,
         "site_url": "" if is_local_url(build.site_url) else build.site_url + prefix,
-        "stylesheet": print_stylesheet(build.docs_dir),
     }
 
 

@@ -76,6 +76,7 @@ class RenderJob:
     refused_roots: tuple[Path, ...]  # docs/: never read, even if the site were inside it
     timestamp: dt.datetime  # dates the attached files: same input, same bytes
     label_prefix: str  # "3-": the PDF's page labels read "3-12", as its footers
+    stylesheet: str = ""  # the print CSS (its page size too): each worker parses it once
     first_page: int = 1  # the number of its first page, in the footer and the labels ("3-12" for 12)
     label_style: str = "D"  # "D" decimal, "r" lower-case roman (a front matter: "3-ii")
 
@@ -83,7 +84,8 @@ class RenderJob:
         extra = json.dumps([self.attachments, self.timestamp.isoformat(), self.label_prefix, self.first_page,
                             self.label_style], ensure_ascii=False)
         variant = f"{PDF_VARIANT} {RENDER_FORMAT}"
-        return cache_key(self.html + extra, set(self.embedded_files), variant, self.base_dir.resolve())
+        return cache_key(self.stylesheet + self.html + extra, set(self.embedded_files), variant,
+                         self.base_dir.resolve())
 
 
 @dataclass(frozen=True)

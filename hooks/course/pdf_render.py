@@ -9,6 +9,7 @@ of this module.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import mimetypes
 import time
@@ -115,7 +116,7 @@ def render_job(job: RenderJob) -> Render:
         numbering = [weasyprint.CSS(string=f"@page :first {{ counter-reset: page {job.first_page} }}")]
         document = weasyprint.HTML(
             string=job.html, base_url=job.base_dir.as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=numbering if job.first_page != 1 else None)
+        ).render(stylesheets=[_parsed(job.stylesheet), *(numbering if job.first_page != 1 else ())])
         pdf = document.write_pdf(
             pdf_variant=PDF_VARIANT,
             pdf_identifier=True,  # derived from the content: same input, same bytes
@@ -133,6 +134,12 @@ def render_job(job: RenderJob) -> Render:
         for name in page.anchors:
             anchors.setdefault(name, index)  # an element that runs over pages is anchored on its first
     return Render(pdf, len(document.pages), anchors, time.perf_counter() - start)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(stylesheet: str) -> weasyprint.CSS:
+    """The print stylesheet, parsed once per worker for all its documents (a page of a chapter is one)."""
+    return weasyprint.CSS(string=stylesheet)
 
 
 def _page_labels(prefix: str, style: str, first: int):

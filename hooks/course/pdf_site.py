@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
-from pygments.formatters import HtmlFormatter
 
 from course.files import write_atomically
 from course.settings import build_day as settings_build_day
@@ -123,10 +122,10 @@ def page_size(value: str | None) -> str:
 
 
 @lru_cache(maxsize=4)
-def print_stylesheet(docs_dir: Path) -> str:
-    """Our print CSS followed by Pygments' colours for the code Material highlighted."""
+def print_stylesheet(docs_dir: Path, page_size: str) -> str:
+    """Our print CSS, on `page_size` paper (printed code is in one colour: no Pygments colours)."""
     ours = (docs_dir / PRINT_STYLESHEET).read_text(encoding="utf-8")
-    return ours + "\n" + HtmlFormatter(style="default").get_style_defs(".highlight")
+    return ours if page_size == "A4" else ours + f"\n@page {{ size: {page_size}; }}\n"
 
 
 def fill_pdf_list(home_page: Path, list_html: str) -> None:
