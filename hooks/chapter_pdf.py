@@ -21,6 +21,7 @@ from mkdocs.plugins import event_priority
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError
 from course.files import cache_root
+from course.page_cache import PAGES, cache_folder
 from course.pdf_runs import ACTIVE
 from course.pdf_site import (
     COURSE_PDF_STEM,
@@ -54,6 +55,7 @@ def on_config(config, **_):
     except (CorrectionError, ValueError) as error:
         raise PluginError(str(error)) from None
     STATE.update(settings=settings, enabled=settings.enabled, edition=settings.edition, page_size=size, pages={})
+    PAGES.open(cache_folder(config))  # each chapter's pages, prepared for print, are remembered there
 
 
 @event_priority(-200)  # after mkdocs-static-i18n, so chapter titles are translated

@@ -164,3 +164,30 @@ def test_a_lead_in_is_marked_to_stay_with_its_block():
     (printed,) = prepare_pages([page("01-x/a/", html)], site_dir=None, site_url=SITE_URL)
     assert '<p class="lead-in">Vous devez voir :</p>' in printed.html
     assert "<p>Fin :</p>" in printed.html  # followed by a paragraph: nothing to keep it with
+
+
+def test_a_prepared_page_is_remembered_wherever_the_site_is_built_and_its_images_checked_again(tmp_path, monkeypatch):
+    import course.pdf_document as pdf_document
+    from course.page_cache import PageCache
+
+    cache = PageCache()
+    cache.open(tmp_path / "cache")
+    sites = [tmp_path / "site-a", tmp_path / "site-b"]
+    for site in sites:
+        (site / "01-x" / "a" / "images").mkdir(parents=True)
+        (site / "01-x" / "a" / "images" / "schema.svg").write_text("<svg/>")
+    pages = [page("01-x/a/", '<h2 id="s">Section</h2><figure id="f"><img src="images/schema.svg" alt="x">'
+                             "<figcaption>Figure 1.1 — Un schéma</figcaption></figure>", src="01-x/a.md")]
+    first = prepare_pages(pages, site_dir=sites[0], site_url=SITE_URL, cache=cache)[0]
+    assert 'src="01-x/a/images/schema.svg"' in first.html  # from the site's root: no site folder in the HTML
+
+    prepared = []
+    real = pdf_document._prepare_page
+    monkeypatch.setattr(pdf_document, "_prepare_page", lambda *args, **kw: prepared.append(1) or real(*args, **kw))
+    again = prepare_pages(pages, site_dir=sites[1], site_url=SITE_URL, cache=cache)[0]
+    assert prepared == [] and again.html == first.html and again.sections == first.sections == [("p1-s", "Section")]
+    assert again.figures == first.figures and again.files == {sites[1].resolve() / "01-x/a/images/schema.svg"}
+
+    (sites[1] / "01-x" / "a" / "images" / "schema.svg").unlink()  # gone since: the page's error, not a stale entry
+    with pytest.raises(PdfSourceError, match=r"01-x/a\.md: image 'images/schema\.svg' not found"):
+        prepare_pages(pages, site_dir=sites[1], site_url=SITE_URL, cache=cache)

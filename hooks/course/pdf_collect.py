@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 
+from course.page_cache import PAGES
 from course.pdf_build import ChapterDocument, LanguageRun
 from course.pdf_cache import PdfCache
 from course.pdf_document import PrintPage, chapter_prefix, page_anchor, prepare_pages, unique_file_names
@@ -93,7 +94,8 @@ def chapter_document(build: LanguageBuild, chapter, cache: PdfCache) -> ChapterD
     sources = [build.pages[source] for source in _present(build, chapter)]
     target = build.output_dir / language / f"{pdf_stem(chapter.slug, edition, language)}.pdf"
     prefix = chapter_prefix(chapter.number)
-    pages = prepare_pages(sources, site_dir=build.site_dir, site_url=build.site_url, anchor_prefix=prefix)
+    pages = prepare_pages(sources, site_dir=build.site_dir, site_url=build.site_url, anchor_prefix=prefix,
+                          cache=PAGES)
     title = build.titles[chapter.number]
     label_prefix = f"{chapter.number}-"
     anchor = f"{prefix}cover"

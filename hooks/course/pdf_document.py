@@ -10,17 +10,20 @@ collapsible blocks opened, and images resolved to files that must exist.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from lxml import etree
 
 from course.html import parse_fragment, remove_keeping_tail, serialize_fragment
 from course.markdown import block_marker
+from course.page_cache import PageCache
 from course.pdf_code import wrap_code
 from course.pdf_jobs import ANCHOR_LINK
 from course.spelling import WORDS_DIR, page_language
@@ -71,20 +74,62 @@ def chapter_prefix(number: int) -> str:
 
 
 def prepare_pages(
-    pages: list[PrintPage], *, site_dir: Path, site_url: str, anchor_prefix: str = ""
+    pages: list[PrintPage], *, site_dir: Path, site_url: str, anchor_prefix: str = "",
+    cache: PageCache | None = None,
 ) -> list[PrintedPage]:
-    """Rewrite every page of a document; pages not in `pages` are linked on the published site."""
+    """Rewrite every page of a chapter; pages not in `pages` are linked on the published site.
+
+    `cache` (.cache/pages) gives back what an earlier build made of a page with the same HTML, place in its
+    chapter, addresses and word lists: a build after an edit prepares the edited page only.
+    """
     anchors = {_normalise(page.url): page_anchor(index, anchor_prefix) for index, page in enumerate(pages)}
-    return [
-        _prepare_page(
-            page,
-            anchor=page_anchor(index, anchor_prefix),
-            anchors=anchors,
-            site_dir=site_dir,
-            site_url=site_url.rstrip("/") + "/",
+    site_url = site_url.rstrip("/") + "/"
+
+    def prepare(page: PrintPage, anchor: str) -> PrintedPage:
+        return _prepare_page(page, anchor=anchor, anchors=anchors, site_dir=site_dir, site_url=site_url)
+
+    printed = []
+    for index, page in enumerate(pages):
+        anchor = page_anchor(index, anchor_prefix)
+        if cache is None:
+            printed.append(prepare(page, anchor))
+            continue
+        settings = json.dumps([page.src, page.url, page.title, anchor, anchors, site_url, _word_lists()])
+        stored = cache.transform(
+            "pdf-page", page.html, lambda _html, page=page, anchor=anchor: _stored(prepare(page, anchor), site_dir),
+            settings=settings,
         )
-        for index, page in enumerate(pages)
-    ]
+        result = _restored(stored, site_dir)
+        if not all(path.is_file() for path in result.files):  # an image gone since: said, naming the page
+            result = prepare(page, anchor)
+        printed.append(result)
+    return printed
+
+
+def _stored(page: PrintedPage, site_dir: Path) -> str:
+    """The prepared page as JSON, wherever the site is built (its images relative to the site)."""
+    site = site_dir.resolve()
+    return json.dumps({**asdict(page), "files": sorted(path.relative_to(site).as_posix() for path in page.files)},
+                      ensure_ascii=False)
+
+
+def _restored(text: str, site_dir: Path) -> PrintedPage:
+    data = json.loads(text)
+    site = site_dir.resolve()
+    return PrintedPage(
+        anchor=data["anchor"], title=data["title"], html=data["html"], lang=data["lang"],
+        sections=[tuple(item) for item in data["sections"]], figures=[tuple(item) for item in data["figures"]],
+        files={site / name for name in data["files"]}, code_files=[tuple(item) for item in data["code_files"]],
+    )
+
+
+@lru_cache(maxsize=1)
+def _word_lists() -> str:
+    """The English terms kept whole depend on the word lists, which are not code: in a prepared page's key."""
+    digest = hashlib.sha256()
+    for name in ("en.txt", "fr.txt"):
+        digest.update((WORDS_DIR / name).read_bytes())
+    return digest.hexdigest()
 
 
 def _prepare_page(page: PrintPage, *, anchor, anchors, site_dir, site_url) -> PrintedPage:
@@ -184,7 +229,10 @@ def _resolve_images(root, *, page: PrintPage, site_dir: Path) -> set[Path]:
         path = (site_dir / urljoin("/" + page.url, unquote(parts.path)).lstrip("/")).resolve()
         if not path.is_file():
             raise PdfSourceError(f"{page.src}: image '{source}' not found ({path})")
-        image.set("src", path.as_uri())
+        if not path.is_relative_to(site_dir.resolve()):
+            raise PdfSourceError(f"{page.src}: image '{source}' is not in the site ({path})")
+        # From the site's root, which WeasyPrint reads the page from: the same HTML wherever the site is built.
+        image.set("src", quote(path.relative_to(site_dir.resolve()).as_posix()))
         files.add(path)
     return files
 
