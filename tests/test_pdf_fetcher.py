@@ -88,12 +88,12 @@ def test_the_docs_folder_is_refused_even_inside_the_site(tmp_path):
         SiteOnlyFetcher(site, refused=[site / "docs"]).fetch((site / "docs" / "tp.md").as_uri())
 
 
-def render(html: str, site: Path, tmp_path: Path):
+def render(html: str, site: Path, tmp_path: Path, stylesheet: str = ""):
     """As a worker does: the PDF's bytes, written by the caller (here, only if the render succeeds)."""
     job = RenderJob(
         name="out.pdf", html=f'<html lang="fr"><body>{html}</body></html>', base_dir=site,
         embedded_files=frozenset(), attachments=(), refused_roots=(site.parent / "docs",), timestamp=DAY,
-        label_prefix="",
+        label_prefix="", stylesheet=stylesheet,
     )
     rendered = render_job(job)
     (tmp_path / "out.pdf").write_bytes(rendered.pdf)
@@ -114,6 +114,15 @@ def test_no_request_leaves_the_machine(site, tmp_path, server, html):
     address, requests = server
     with pytest.raises(PdfFetchError, match="no network"):
         render(html.format(server=address), site, tmp_path)
+    assert requests == []
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_the_print_stylesheet_imports_nothing_from_the_network(site, tmp_path, server):
+    """Parsed once per worker, apart from the documents: it is read as they are, from the site only."""
+    address, requests = server
+    with pytest.raises(PdfFetchError, match="no network"):
+        render("<p>x</p>", site, tmp_path, stylesheet=f'@import url("{address}/print.css");\np {{ color: red }}')
     assert requests == []
     assert not (tmp_path / "out.pdf").exists()
 

@@ -116,7 +116,9 @@ def render_job(job: RenderJob) -> Render:
         numbering = [weasyprint.CSS(string=f"@page :first {{ counter-reset: page {job.first_page} }}")]
         document = weasyprint.HTML(
             string=job.html, base_url=job.base_dir.as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=[_parsed(job.stylesheet), *(numbering if job.first_page != 1 else ())])
+        ).render(stylesheets=[
+            _parsed(job.stylesheet, job.base_dir, job.refused_roots), *(numbering if job.first_page != 1 else ())
+        ])
         pdf = document.write_pdf(
             pdf_variant=PDF_VARIANT,
             pdf_identifier=True,  # derived from the content: same input, same bytes
@@ -137,9 +139,11 @@ def render_job(job: RenderJob) -> Render:
 
 
 @functools.lru_cache(maxsize=4)
-def _parsed(stylesheet: str) -> weasyprint.CSS:
-    """The print stylesheet, parsed once per worker for all its documents (a page of a chapter is one)."""
-    return weasyprint.CSS(string=stylesheet)
+def _parsed(stylesheet: str, site_dir: Path, refused_roots: tuple[Path, ...]) -> weasyprint.CSS:
+    """The print stylesheet, parsed once per worker for all its documents (a page of a chapter is one);
+    what it imports is read like the documents' resources: from the site only."""
+    fetcher = SiteOnlyFetcher(site_dir, refused=list(refused_roots))
+    return weasyprint.CSS(string=stylesheet, base_url=site_dir.as_uri() + "/", url_fetcher=fetcher)
 
 
 def _page_labels(prefix: str, style: str, first: int):
