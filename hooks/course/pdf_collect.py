@@ -62,9 +62,10 @@ def language_run(
     language, edition = build.language, build.edition
     site_url = build.site_url.rstrip("/") + "/"
     own = [chapter for chapter in build.chapters if build.pdf_languages[chapter.slug] == language]
+    stylesheet = print_stylesheet(build.docs_dir, build.page_size)  # read once for the language's documents
     made = {}
     for chapter in sorted(own, key=lambda chapter: -_html_length(build, chapter)):
-        made[chapter.slug] = chapter_document(build, chapter, cache)
+        made[chapter.slug] = chapter_document(build, chapter, cache, stylesheet)
         start(made[chapter.slug])
     chapters = {chapter.slug: made[chapter.slug] for chapter in own}  # in the order of the course
     return LanguageRun(
@@ -81,7 +82,7 @@ def language_run(
         course_target=build.output_dir / language / f"{pdf_stem(COURSE_PDF_STEM, edition, language)}.pdf",
         course_slot=cache.slot(edition, language, COURSE_PDF_STEM),
         render_front=_front_renderer(build),
-        stylesheet=print_stylesheet(build.docs_dir, build.page_size),
+        stylesheet=stylesheet,
         base_dir=build.site_dir,
         refused_roots=(build.docs_dir,),
         timestamp=midnight_utc(build.day),
@@ -89,7 +90,7 @@ def language_run(
     )
 
 
-def chapter_document(build: LanguageBuild, chapter, cache: PdfCache) -> ChapterDocument:
+def chapter_document(build: LanguageBuild, chapter, cache: PdfCache, stylesheet: str) -> ChapterDocument:
     language, edition = build.language, build.edition
     sources = [build.pages[source] for source in _present(build, chapter)]
     target = build.output_dir / language / f"{pdf_stem(chapter.slug, edition, language)}.pdf"
@@ -105,7 +106,7 @@ def chapter_document(build: LanguageBuild, chapter, cache: PdfCache) -> ChapterD
     name = f"{language}/{target.name}"
     common = {"base_dir": build.site_dir, "attachments": (), "refused_roots": (build.docs_dir,),
               "timestamp": midnight_utc(build.day), "label_prefix": label_prefix,
-              "stylesheet": print_stylesheet(build.docs_dir, build.page_size)}
+              "stylesheet": stylesheet}
     page_template = build.env.get_template("pdf/chapter-page.html")
     page_jobs = [
         RenderJob(

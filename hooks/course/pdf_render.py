@@ -113,12 +113,12 @@ def render_job(job: RenderJob) -> Render:
     with _weasyprint_errors():
         # A page of a chapter goes on from the pages before it: its footer counts from its first page number,
         # which is not part of its HTML (the same page laid out again for another number is the same HTML).
-        numbering = [weasyprint.CSS(string=f"@page :first {{ counter-reset: page {job.first_page} }}")]
+        stylesheets = [_parsed(job.stylesheet, job.base_dir, job.refused_roots)]
+        if job.first_page != 1:
+            stylesheets.append(weasyprint.CSS(string=f"@page :first {{ counter-reset: page {job.first_page} }}"))
         document = weasyprint.HTML(
             string=job.html, base_url=job.base_dir.as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=[
-            _parsed(job.stylesheet, job.base_dir, job.refused_roots), *(numbering if job.first_page != 1 else ())
-        ])
+        ).render(stylesheets=stylesheets)
         pdf = document.write_pdf(
             pdf_variant=PDF_VARIANT,
             pdf_identifier=True,  # derived from the content: same input, same bytes
