@@ -163,6 +163,36 @@ def test_fingerprints_are_computed_again_when_a_withheld_body_the_set_or_the_pub
     assert len(computed) == 5 and len(list(cache.iterdir())) == 1  # one entry kept, the last
 
 
+def test_an_unchanged_site_is_audited_without_reading_the_cached_runs(tmp_path, monkeypatch):
+    import course.audit as audit
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    (site / "index.html").write_text("<p>Rien.</p>")
+    withheld = [Withheld("correction 3.2 'mise-a-l-echelle'", BODY)]
+    audit_outputs([site], audit.cached_fingerprints(withheld, [PUBLIC], cache=cache / "prints"),
+                  clean_cache=cache / "verdicts")
+
+    read = []
+    original = audit._loaded_runs
+    monkeypatch.setattr(audit, "_loaded_runs", lambda data: (read.append(1), original(data))[1])
+    again = audit.cached_fingerprints(withheld, [PUBLIC], cache=cache / "prints")
+    assert audit_outputs([site], again, clean_cache=cache / "verdicts").leaks == [] and read == []
+    (site / "index.html").write_text("<p>L'ordonnanceur place les trois nouveaux Pods sur le nœud le moins chargé.</p>")
+    report = audit_outputs([site], again, clean_cache=cache / "verdicts")
+    assert [leak.correction for leak in report.leaks] == ["correction 3.2 'mise-a-l-echelle'"] and read == [1]
+
+
+def test_unreadable_cached_runs_are_computed_again(tmp_path):
+    import course.audit as audit
+
+    withheld = [Withheld("correction 3.2 'mise-a-l-echelle'", BODY)]
+    audit.cached_fingerprints(withheld, [PUBLIC], cache=tmp_path)
+    (entry,) = tmp_path.iterdir()
+    entry.write_text(entry.read_text().splitlines()[0] + "\n{not json\n")
+    assert audit.cached_fingerprints(withheld, [PUBLIC], cache=tmp_path).by_run == prints().by_run
+
+
 def test_a_clean_verdict_is_forgotten_when_the_fingerprints_change_even_by_one_name(tmp_path):
     site, cache = tmp_path / "site", tmp_path / "verdicts"
     site.mkdir()

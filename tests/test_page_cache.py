@@ -29,6 +29,23 @@ def test_a_result_is_reused_only_for_the_same_name_settings_and_html(tmp_path):
     assert calls == ["<p>a</p>", "<p>b</p>", "<p>a</p>", "<p>a</p>"]
 
 
+def test_a_chain_of_transforms_is_reused_in_the_next_build_and_follows_a_change_between_them(tmp_path):
+    """The second hook gets the first one's result: its entry is keyed by the first entry, not the HTML."""
+    calls = []
+
+    def chain(cache: PageCache, between=lambda html: html) -> str:
+        numbered = cache.transform("corrections", "<p>a</p>", counting(calls))
+        return cache.transform("typography", between(numbered), lambda html: (calls.append(html), html + "!")[1])
+
+    assert chain(PageCache(tmp_path)) == "<P>A</P>!" and len(calls) == 2
+    assert chain(PageCache(tmp_path)) == "<P>A</P>!" and len(calls) == 2  # another build: both reused
+    # Another hook changed the HTML in between: the typography's input is hashed, not taken for the result.
+    assert chain(PageCache(tmp_path), between=lambda html: html + "<p>b</p>") == "<P>A</P><p>b</p>!"
+    assert calls[-1] == "<P>A</P><p>b</p>"
+    # The same text, but not the string the cache returned: keyed by the text, computed once more.
+    assert chain(PageCache(tmp_path), between=lambda html: "".join(list(html))) == "<P>A</P>!" and len(calls) == 4
+
+
 def test_a_change_of_code_computes_again(tmp_path, monkeypatch):
     calls = []
     PageCache(tmp_path).transform("typography", "<p>a</p>", counting(calls))

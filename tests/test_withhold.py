@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+from pathlib import Path
 
 import markdown
 import pytest
 
 from course.corrections import CorrectionError, scan_corrections
-from course.markdown import referenced_files
+from course.markdown import _html_attributes, referenced_files
 from course.site import check_translation
 from course.withhold import CHANNEL, PageRelease
 
+DOCS = Path(__file__).parent.parent / "docs"
 EXTENSIONS = [
     "course.withhold", "abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "toc",
     "tables", "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed",
@@ -222,3 +225,19 @@ def test_referenced_files_are_resolved_from_the_page():
     assert referenced_files(text, page="03-x/tp.md") == {
         "03-x/images/a.svg", "02-y/b.yaml", "03-x/files/r.txt", "images/d.png", "03-x/e.svg", "f.md",
     }
+
+
+# The pattern the attribute search replaces, slower: what it finds, the search must find too.
+ATTRIBUTE = re.compile(r"\b(?:src|href|data|poster)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("text", [
+    '<img src="a.png"> <video POSTER = \'b.png\'> <a\nhref\n=\n"c.md">',
+    'title=" src="x.png"',  # an attribute inside a malformed value
+    'alt="a=" src="y.png" datasrc="no.png" mydata="no.png" _src="no.png"',
+    'src="z.png"', '=" src="w.png"', "ſrc='long-s.png'",
+    *[pytest.param(path.read_text(encoding="utf-8"), id=path.relative_to(DOCS).as_posix())
+      for path in sorted(DOCS.rglob("*.md"))],
+])
+def test_the_attribute_search_finds_what_the_plain_pattern_finds(text):
+    assert [m.span("target") for m in _html_attributes(text)] == [m.span("target") for m in ATTRIBUTE.finditer(text)]

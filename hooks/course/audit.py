@@ -23,7 +23,7 @@ import tempfile
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count, pairwise
@@ -80,12 +80,40 @@ class Withheld:
 
 @dataclass
 class Fingerprints:
-    by_run: dict[tuple[str, ...], str] = field(default_factory=dict)  # run of words -> correction name
     corrections: int = 0  # withheld corrections looked for
     blind: list[str] = field(default_factory=list)  # withheld corrections with nothing distinctive
-    anchors: dict[tuple[str, ...], int] = field(default_factory=dict)  # run -> where its rarest two words start
+    _by_run: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
+    _anchors: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
     _digest: str = field(default="", repr=False, compare=False)
     _matcher: RunMatcher | None = field(default=None, repr=False, compare=False)
+    # Read from the cache: the runs are read when first needed (the audit of an unchanged site needs
+    # only the digest, and the runs are a megabyte of JSON).
+    _unread: Callable[[], Fingerprints] | None = field(default=None, repr=False, compare=False)
+    _has_runs: bool = field(default=False, repr=False, compare=False)
+
+    @property
+    def by_run(self) -> dict[tuple[str, ...], str]:
+        """Run of words -> the correction it belongs to."""
+        self._read()
+        return self._by_run
+
+    @property
+    def anchors(self) -> dict[tuple[str, ...], int]:
+        """Run -> where its rarest two words start."""
+        self._read()
+        return self._anchors
+
+    @anchors.setter
+    def anchors(self, anchors: dict[tuple[str, ...], int]) -> None:
+        self._anchors = anchors
+
+    def has_runs(self) -> bool:
+        return self._has_runs if self._unread is not None else bool(self._by_run)
+
+    def _read(self) -> None:
+        if self._unread is not None:
+            read, self._unread = self._unread(), None
+            self._by_run, self._anchors = read._by_run, read._anchors
 
     def matcher(self) -> RunMatcher:
         """Built once (a fifth of a second for the course's runs)."""
@@ -93,8 +121,9 @@ class Fingerprints:
             self._matcher = RunMatcher(self.by_run, self.anchors)
         return self._matcher
 
-    def __getstate__(self):  # sent to the audit's workers without the matcher, which each builds
-        return {**self.__dict__, "_matcher": None}
+    def __getstate__(self):  # sent to the audit's workers with its runs read, without the matcher
+        self._read()
+        return {**self.__dict__, "_matcher": None, "_unread": None}
 
     def digest(self) -> str:
         """Changes with any run or the correction it belongs to (the key of the audit's clean verdicts)."""
@@ -210,21 +239,43 @@ CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes() + sys.version.encode()
 
 def cached_fingerprints(withheld: list[Withheld], public_texts: Iterable[str], *, cache: Path | None) -> Fingerprints:
     """fingerprints(), remembered in the folder `cache` (one entry, the last) by everything they depend on:
-    each withheld correction's name and body, the public text, the code. A change to any recomputes them."""
+    each withheld correction's name and body, the public text, the code. A change to any recomputes them.
+
+    An entry is two lines of JSON: what the fingerprints are (count, blind corrections, digest), then the
+    runs, read only when a file has to be searched."""
     public_texts = list(public_texts)
     if cache is None:
         return fingerprints(withheld, public_texts)
     entry = fingerprints_entry(withheld, public_texts, cache=cache)
+
+    def runs_or_computed() -> Fingerprints:
+        try:
+            with entry.open(encoding="utf-8") as lines:
+                lines.readline()
+                return _loaded_runs(json.loads(lines.readline()))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return _stored_fingerprints(entry, cache, withheld, public_texts)  # unreadable: computed again
+
     try:
-        return _loaded_fingerprints(json.loads(entry.read_text(encoding="utf-8")))
+        with entry.open(encoding="utf-8") as lines:
+            header = json.loads(lines.readline())
+        return Fingerprints(
+            corrections=int(header["corrections"]), blind=[str(name) for name in header["blind"]],
+            _digest=str(header["digest"]), _has_runs=bool(header["runs"]), _unread=runs_or_computed,
+        )
     except (OSError, ValueError, KeyError, TypeError):
-        pass  # none yet, or unreadable: computed again
+        return _stored_fingerprints(entry, cache, withheld, public_texts)  # none yet, or unreadable
+
+
+def _stored_fingerprints(entry: Path, cache: Path, withheld: list[Withheld], public_texts: list[str]) -> Fingerprints:
     prints = fingerprints(withheld, public_texts)
     by_name: dict[str, list] = {}
     for run, name in prints.by_run.items():  # words never hold a space: a run is kept as one string
         by_name.setdefault(name, []).append([" ".join(run), prints.anchors[run]])
-    data = {"corrections": prints.corrections, "blind": prints.blind, "digest": prints.digest(), "runs": by_name}
-    write_atomically(entry, json.dumps(data, ensure_ascii=False).encode())
+    header = {"corrections": prints.corrections, "blind": prints.blind, "digest": prints.digest(),
+              "runs": len(prints.by_run)}
+    text = json.dumps(header, ensure_ascii=False) + "\n" + json.dumps(by_name, ensure_ascii=False) + "\n"
+    write_atomically(entry, text.encode())
     for old in cache.iterdir():
         if old != entry:
             old.unlink(missing_ok=True)
@@ -241,14 +292,13 @@ def fingerprints_entry(withheld: list[Withheld], public_texts: list[str], *, cac
     return cache / f"{digest.hexdigest()}.json"
 
 
-def _loaded_fingerprints(data: dict) -> Fingerprints:
-    prints = Fingerprints(corrections=int(data["corrections"]), blind=[str(name) for name in data["blind"]])
-    for name, runs_ in data["runs"].items():
+def _loaded_runs(runs_by_name: dict) -> Fingerprints:
+    prints = Fingerprints()
+    for name, runs_ in runs_by_name.items():
         for text, anchor in runs_:
             run = tuple(text.split(" "))
-            prints.by_run[run] = name
-            prints.anchors[run] = int(anchor)
-    prints._digest = str(data["digest"])  # computed from these runs when they were stored
+            prints._by_run[run] = name
+            prints._anchors[run] = int(anchor)
     return prints
 
 
@@ -311,7 +361,9 @@ def audit_outputs(
     files = _output_files(roots)
     verdicts = CleanVerdicts(clean_cache, prints) if clean_cache else None
     unknown = [
-        (root, path) for root, path in files if prints.by_run and not (verdicts and verdicts.known_clean(root, path))
+        (root, path)
+        for root, path in files
+        if prints.has_runs() and not (verdicts and verdicts.known_clean(root, path))
     ]
     derived = _still_assembled(assembled or {}, {path.resolve() for _, path in files})
     to_read = [(root, path) for root, path in unknown if path.resolve() not in derived]

@@ -43,10 +43,15 @@ class PageCache:
     def __init__(self, folder: Path | None = None, *, limit: int = LIMIT):
         self.folder = folder
         self.limit = limit
+        # The last result returned and its entry's key: the next hook usually gets that very string, and
+        # its entry is then keyed by that key instead of a hash of the page's HTML (which costs more than
+        # reading the entry).
+        self._last: tuple[str, str] | None = None
 
     def open(self, folder: Path) -> None:
         """Use `folder` (made if needed) and drop its least recently used entries beyond the limit."""
         self.folder = folder
+        self._last = None
         folder.mkdir(parents=True, exist_ok=True)
         entries = [entry for entry in os.scandir(folder) if entry.name.endswith(SUFFIX)]
         if len(entries) > self.limit:
@@ -58,18 +63,23 @@ class PageCache:
         """compute(html), or the result an earlier build stored for the same name, settings, code and HTML."""
         if self.folder is None:
             return compute(html)
+        if self._last is not None and html is self._last[0]:
+            source = ("result of", self._last[1])  # that entry's result: the same text, whatever the build
+        else:
+            source = ("html", html)
         digest = hashlib.sha256()
-        for part in (name, code_version(), settings, html):
+        for part in (name, code_version(), settings, *source):
             encoded = part.encode("utf-8", "surrogatepass")
             digest.update(len(encoded).to_bytes(8, "big") + encoded)
-        entry = self.folder / f"{digest.hexdigest()}{SUFFIX}"
+        key = digest.hexdigest()
+        entry = self.folder / f"{key}{SUFFIX}"
         try:
             result = entry.read_bytes().decode("utf-8", "surrogatepass")
+            os.utime(entry)  # recently used: kept
         except (OSError, UnicodeDecodeError):
             result = compute(html)
             write_atomically(entry, result.encode("utf-8", "surrogatepass"))
-            return result
-        os.utime(entry)  # recently used: kept
+        self._last = (result, key)
         return result
 
 
