@@ -110,8 +110,8 @@ def on_page_content(html, *, page, config, **_):
     if PDF_LIST_MARKER in html:
         STATE["home_page"] = (Path(page.file.abs_dest_path), page.url)
         site_list = _pdf_list(location=page.url)
-        # The printed home page links every PDF: it is only published with them.
-        STATE["printed_pdf_list"] = (site_list, _pdf_list(location=page.url, counts={}))
+        if STATE["enabled"]:  # the printed home page links every PDF: it is only published with them
+            STATE["printed_pdf_list"] = (site_list, _pdf_list(location=page.url, counts={}))
         html = html.replace(PDF_LIST_MARKER, site_list)
     if STATE["enabled"]:
         STATE["pages"][source] = page  # its final HTML is read in on_env, after the figures are numbered

@@ -7,6 +7,7 @@ withholds everything). Priorities are explicit, so the order of `hooks:` does no
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -88,7 +89,7 @@ def on_files(files, *, config, **_):
     STATE.update(
         catalogue=catalogue,
         template=env.get_template("partials/correction.html"),
-        template_source=env.loader.get_source(env, "partials/correction.html")[0],
+        template_digest=hashlib.sha256(env.loader.get_source(env, "partials/correction.html")[0].encode()).hexdigest(),
     )
     if STATE["language"] == DEFAULT_LANGUAGE:
         AUDIT.update(
@@ -124,7 +125,7 @@ def on_page_content(html, *, page, **_):
         )
 
     # Remembered across builds by everything the result depends on, the release decisions included.
-    settings = repr((page.file.src_uri, corrections, decisions, written, STATE["language"], STATE["template_source"]))
+    settings = repr((page.file.src_uri, corrections, decisions, written, STATE["language"], STATE["template_digest"]))
     try:
         html = PAGES.transform("corrections", html, number, settings=settings)
     except CorrectionError as error:

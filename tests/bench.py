@@ -5,7 +5,8 @@ builds compared run in turns (ours, the other, ours…) and each ratio is the me
 the machine's speed drifts over the minutes a bench takes, and then touches both sides alike.
 - our build with PDFs off vs the same mkdocs.yml without our hooks (the ratio the hooks cost), after a
   first pair of builds on the fresh copy, printed apart (the hooks fill .cache/pages then, as after a clone),
-  and over HOOKS_RUNS pairs (a build takes seconds: more pairs, a steadier median);
+  and over HOOKS_RUNS pairs, each side first in every other pair (a build takes seconds: more pairs, a
+  steadier median);
 - our cold build (every PDF of both languages, empty cache) vs mkdocs-to-pdf making its one
   whole-site PDF of the French pages (in .bench-venv, made by `make bench`, never a course dependency);
 - one page edited, then rebuilt with a warm cache, vs cold;
@@ -33,7 +34,7 @@ from course.settings import pdf_jobs
 ROOT = Path(__file__).resolve().parent.parent
 PEER_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-HOOKS_RUNS = max(RUNS, 5)
+HOOKS_RUNS = max(RUNS, 6)  # even: each side first as often
 EDITED_PAGE = "docs/03-objets-fondamentaux/cours-objets-fondamentaux.md"
 # Runs a build and prints the peak resident memory of the largest process it started (workers included).
 MEASURE = (
@@ -135,8 +136,12 @@ def main() -> int:
         first_plain = build(python, plain, scratch / "plain-first", {})
         hooks_off, no_hooks = [], []
         for n in range(HOOKS_RUNS):
-            hooks_off.append(build(python, ours, scratch / f"off-{n}", {"PDF": "0"}))
-            no_hooks.append(build(python, plain, scratch / f"plain-{n}", {}))
+            # Each side first in every other pair: a drift within a pair favours neither.
+            for side in (("off", "plain") if n % 2 == 0 else ("plain", "off")):
+                if side == "off":
+                    hooks_off.append(build(python, ours, scratch / f"off-{n}", {"PDF": "0"}))
+                else:
+                    no_hooks.append(build(python, plain, scratch / f"plain-{n}", {}))
         ratio = paired_ratio(hooks_off, no_hooks)
         print(f"hooks, PDFs off vs no hooks  {median(hooks_off):6.1f} vs {median(no_hooks):6.1f}  "
               f"ratio {ratio:4.2f}  {verdict(ratio, 1.10)}   ({runs(hooks_off)} / {runs(no_hooks)})")
