@@ -135,13 +135,11 @@ def main() -> int:
         first_off = build(python, ours, scratch / "off-first", {"PDF": "0"})
         first_plain = build(python, plain, scratch / "plain-first", {})
         hooks_off, no_hooks = [], []
+        sides = [(hooks_off, ours, "off", {"PDF": "0"}), (no_hooks, plain, "plain", {})]
         for n in range(HOOKS_RUNS):
             # Each side first in every other pair: a drift within a pair favours neither.
-            for side in (("off", "plain") if n % 2 == 0 else ("plain", "off")):
-                if side == "off":
-                    hooks_off.append(build(python, ours, scratch / f"off-{n}", {"PDF": "0"}))
-                else:
-                    no_hooks.append(build(python, plain, scratch / f"plain-{n}", {}))
+            for builds, config, name, env in sides if n % 2 == 0 else sides[::-1]:
+                builds.append(build(python, config, scratch / f"{name}-{n}", env))
         ratio = paired_ratio(hooks_off, no_hooks)
         print(f"hooks, PDFs off vs no hooks  {median(hooks_off):6.1f} vs {median(no_hooks):6.1f}  "
               f"ratio {ratio:4.2f}  {verdict(ratio, 1.10)}   ({runs(hooks_off)} / {runs(no_hooks)})")

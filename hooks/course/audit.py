@@ -103,10 +103,6 @@ class Fingerprints:
         self._read()
         return self._anchors
 
-    @anchors.setter
-    def anchors(self, anchors: dict[tuple[str, ...], int]) -> None:
-        self._anchors = anchors
-
     def has_runs(self) -> bool:
         return self._has_runs if self._unread is not None else bool(self._by_run)
 
@@ -223,14 +219,16 @@ def fingerprints(withheld: list[Withheld], public_texts: Iterable[str]) -> Finge
     # Only the candidates are looked for in the public text, not every run of it (a second per build).
     looked_for = RunMatcher(dict.fromkeys(every, ""), anchors)
     public = {run for tokens in public_words for _, run in looked_for.found(tokens)}
-    result = Fingerprints(corrections=len({c.name for c in withheld}))
+    by_run, blind = {}, []
     for name, found in candidates.items():
         kept = [run for run in found if run not in public]
-        result.by_run.update(dict.fromkeys(kept, name))
+        by_run.update(dict.fromkeys(kept, name))
         if not kept:
-            result.blind.append(name)
-    result.anchors = {run: anchors[run] for run in result.by_run}
-    return result
+            blind.append(name)
+    return Fingerprints(
+        corrections=len({c.name for c in withheld}), blind=blind,
+        _by_run=by_run, _anchors={run: anchors[run] for run in by_run},
+    )
 
 
 # What a cached fingerprint depends on besides its inputs: this module (the rules) and Python (its \w).

@@ -122,8 +122,10 @@ _INLINE_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)")
 _REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:[ ]*<?(?P<target>[^\s>]+)", re.MULTILINE)
 # HTML `src`/`href`/`data`/`poster` attributes: found from their "=" (a literal the search jumps to; a
 # pattern starting with the names is tried at every word, 40 times slower), the name checked before it.
+_ATTRIBUTE_NAMES = ("src", "href", "data", "poster")
 _ATTRIBUTE_VALUE = re.compile(r"=\s*[\"'](?P<target>[^\"']+)[\"']")
-_ATTRIBUTE_NAME = re.compile(r"(?:^|\W)(?:src|href|data|poster)\Z", re.IGNORECASE)
+_ATTRIBUTE_NAME = re.compile(rf"(?:^|\W)(?:{'|'.join(_ATTRIBUTE_NAMES)})\Z", re.IGNORECASE)
+_NAME_REACH = max(map(len, _ATTRIBUTE_NAMES)) + 1  # the longest name and the character before it
 
 
 def referenced_files(markdown: str, *, page: str) -> set[str]:
@@ -142,7 +144,7 @@ def _html_attributes(markdown: str) -> Iterator[re.Match]:
         name_end = match.start()
         while name_end > 0 and markdown[name_end - 1].isspace():
             name_end -= 1
-        if _ATTRIBUTE_NAME.search(markdown[max(0, name_end - 7) : name_end]):
+        if _ATTRIBUTE_NAME.search(markdown[max(0, name_end - _NAME_REACH) : name_end]):
             yield match
             position = match.end()
         else:
