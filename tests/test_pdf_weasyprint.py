@@ -1,4 +1,5 @@
-"""WeasyPrint's early line break before inline code (issue 11, fault 2): the reproduction and our workaround.
+"""WeasyPrint's early line break before inline code (issue 11, fault 2): the reproduction and our workaround;
+the font subsetter WeasyPrint uses, named in the PDF cache keys.
 
 When it is fixed upstream, the strict xfail below starts passing and fails the
 run: drop `_detach_spaces_before_inline_code` in course/pdf_document.py then.
@@ -9,8 +10,10 @@ from __future__ import annotations
 import pytest
 import weasyprint
 from weasyprint.formatting_structure import boxes
+from weasyprint.text import ffi
 
 from course.pdf_document import PrintPage, prepare_pages
+from course.pdf_jobs import layout_engine
 
 PARAGRAPH = (
     "<p>Une expression jsonpath suit le chemin des champs dans la sortie YAML ou JSON\u00a0: "
@@ -49,3 +52,10 @@ def test_pages_prepared_for_print_avoid_the_early_break():
     )
     widths = line_widths(printed.html)
     assert len(widths) >= 2 and full_lines(widths), widths
+
+
+def test_the_cache_keys_name_the_font_subsetter_weasyprint_uses():
+    # WeasyPrint's own test (weasyprint.pdf.fonts.Font.subset), against ours made without importing it.
+    uses_harfbuzz = bool(ffi.harfbuzz_subset) and ffi.harfbuzz.hb_version_atleast(4, 1, 0)
+    assert ("fonts subset by HarfBuzz" in layout_engine()) == uses_harfbuzz
+    assert uses_harfbuzz, "`make system-deps` installs libharfbuzz-subset0: with fontTools, PDFs take longer"

@@ -42,6 +42,7 @@ from course.pdf_jobs import (
     PdfFetchError,
     RenderJob,
     fetch_error_page,
+    layout_engine,
     library_version,
     pdf_date,
 )
@@ -354,7 +355,7 @@ class PdfRun:
         languages = dict.fromkeys([self.default_language, run.language])
         links = _address_map([self.languages[language] for language in languages], parts)
         digest = hashlib.sha256()
-        for text in (library_version("weasyprint"), library_version("pikepdf"), front_html, run.timestamp.isoformat(),
+        for text in (layout_engine(), library_version("pikepdf"), front_html, run.timestamp.isoformat(),
                      json.dumps(attachments, ensure_ascii=False), json.dumps(links, sort_keys=True),
                      *(part.entry.key + run.titles.get(part.stem, part.title) for part in parts)):
             digest.update(text.encode("utf-8"))

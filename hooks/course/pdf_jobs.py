@@ -7,6 +7,8 @@ course.pdf_book assembles a course PDF).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import hashlib
 import json
@@ -28,6 +30,28 @@ def library_version(name: str) -> str:
     """A PDF's bytes depend on WeasyPrint's (and a course PDF's on pikepdf's) version: read without importing
     them, which takes a second."""
     return f"{name} {version(name)}"
+
+
+@cache
+def layout_engine() -> str:
+    """WeasyPrint's version and the library it subsets fonts with: HarfBuzz-Subset when it has it (4.1 or
+    later), else fontTools: slower, and other bytes. Read without importing WeasyPrint."""
+    harfbuzz = _library("harfbuzz")
+    if harfbuzz and _library("harfbuzz-subset"):
+        version_string = harfbuzz.hb_version_string
+        version_string.restype = ctypes.c_char_p
+        harfbuzz_version = version_string().decode("ascii")
+        if tuple(int(part) for part in harfbuzz_version.split(".")[:2]) >= (4, 1):
+            return f"{library_version('weasyprint')}, fonts subset by HarfBuzz {harfbuzz_version}"
+    return f"{library_version('weasyprint')}, fonts subset by {library_version('fonttools')}"
+
+
+def _library(name: str) -> ctypes.CDLL | None:
+    """The shared library WeasyPrint would load (its Linux, macOS and Windows names), or None."""
+    for file_name in (f"lib{name}.so.0", f"lib{name}.0.dylib", f"lib{name}-0.dll"):
+        with contextlib.suppress(OSError):
+            return ctypes.CDLL(file_name)
+    return None
 
 
 def pdf_date(moment: dt.datetime) -> str:
@@ -54,7 +78,7 @@ class BookError(ValueError):
 def cache_key(document_html: str, embedded_files: set[Path], variant: str, base_dir: Path) -> str:
     """What the PDF depends on, wherever the site is built (paths are taken relative to it)."""
     digest = hashlib.sha256()
-    digest.update(library_version("weasyprint").encode())
+    digest.update(layout_engine().encode())
     digest.update(variant.encode())
     digest.update(document_html.replace(base_dir.as_uri(), "").encode("utf-8"))
     for path in sorted(embedded_files):
