@@ -26,6 +26,7 @@ from course.audit import (
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError, RenderedCorrection, apply_corrections
 from course.files import cache_root
+from course.nesting import BUILDS
 from course.page_cache import PAGES, cache_folder
 from course.pdf_runs import ASSEMBLED
 from course.settings import cores, correction_settings
@@ -140,8 +141,7 @@ def _render(correction: RenderedCorrection) -> str:
 
 
 def on_pre_build(**_):
-    AUDIT["builds"] = AUDIT.get("builds", 0) + 1
-    if AUDIT["builds"] > 1 and "early" in AUDIT and not AUDIT.get("early_files"):
+    if BUILDS.nested and "early" in AUDIT and not AUDIT.get("early_files"):
         # Another language starts (in site/en/): the default language's site is written, search it meanwhile.
         AUDIT["early_files"] = True
         AUDIT["early"].audit_written(AUDIT["roots"])
@@ -172,9 +172,8 @@ def _stop_early_audit() -> None:
 
 @event_priority(-1000)  # after the PDFs and, in the default language, after every other language
 def on_post_build(config, **_):
-    AUDIT["builds"] = AUDIT.get("builds", 1) - 1
-    if AUDIT["builds"] > 0 or "catalogue" not in AUDIT:
-        if AUDIT["builds"] > 0 and "early" in AUDIT:
+    if BUILDS.nested or "catalogue" not in AUDIT:
+        if BUILDS.nested and "early" in AUDIT:
             # Another language's site is written: search it while the PDFs are finished (a core is idle).
             AUDIT["early"].audit_written(AUDIT["roots"])
         return  # a language built from within the default language's build: audited with it

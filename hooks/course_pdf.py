@@ -12,15 +12,14 @@ import logging
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from course.nesting import BUILDS
 from course.pdf_runs import ACTIVE, ASSEMBLED
 
 log = logging.getLogger("mkdocs.plugins.chapter_pdf")
-RUN_DEPTH = {"builds": 0}  # builds in progress in this process: 2 while the English one runs
 
 
 def on_pre_build(**_):
-    RUN_DEPTH["builds"] += 1
-    if RUN_DEPTH["builds"] == 1:
+    if BUILDS.outermost:
         ACTIVE["run"] = None  # a new run: `mkdocs serve` rebuilds in the same process
         ASSEMBLED.clear()
 
@@ -28,7 +27,6 @@ def on_pre_build(**_):
 def on_build_error(**_):
     from course.pdf_pool import POOL
 
-    RUN_DEPTH["builds"] = 0
     if ACTIVE["run"] is not None:
         ACTIVE["run"].cancel()  # no course PDF is started any more, the chapters still laid out are dropped
     else:
@@ -39,9 +37,8 @@ def on_build_error(**_):
 
 @event_priority(-500)  # after mkdocs-static-i18n's other languages (-100), before the audit (-1000)
 def on_post_build(**_):
-    RUN_DEPTH["builds"] = max(0, RUN_DEPTH["builds"] - 1)
     run = ACTIVE["run"]
-    if RUN_DEPTH["builds"] or run is None:
+    if BUILDS.nested or run is None:
         return
     from course.pdf_build import PdfBuildError
 

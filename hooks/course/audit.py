@@ -123,10 +123,10 @@ class Fingerprints:
 
     def digest(self) -> str:
         """Changes with any run or the correction it belongs to (the key of the audit's clean verdicts)."""
-        if self._digest:
-            return self._digest  # read with the runs from the cache, which computed it from them
-        lines = sorted(json.dumps([name, *run], ensure_ascii=False) for run, name in self.by_run.items())
-        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+        if not self._digest:  # else read with the runs from the cache, which computed it from them
+            lines = sorted(json.dumps([name, *run], ensure_ascii=False) for run, name in self.by_run.items())
+            self._digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()  # a tenth of a second: once
+        return self._digest
 
 
 Pair = tuple[str, str]
