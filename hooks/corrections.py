@@ -26,7 +26,7 @@ from course.audit import (
 from course.chapters import ChapterError, base_source_path
 from course.corrections import CorrectionError, RenderedCorrection, apply_corrections
 from course.files import cache_root
-from course.nesting import BUILDS
+from course.nesting import BUILDS, MISSING_HOOK
 from course.page_cache import PAGES, cache_folder
 from course.pdf_runs import ASSEMBLED
 from course.settings import cores, correction_settings
@@ -141,6 +141,8 @@ def _render(correction: RenderedCorrection) -> str:
 
 
 def on_pre_build(**_):
+    if not BUILDS.counted:
+        raise PluginError(MISSING_HOOK)
     if BUILDS.nested and "early" in AUDIT and not AUDIT.get("early_files"):
         # Another language starts (in site/en/): the default language's site is written, search it meanwhile.
         AUDIT["early_files"] = True

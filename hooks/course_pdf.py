@@ -12,13 +12,15 @@ import logging
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from course.nesting import BUILDS
+from course.nesting import BUILDS, MISSING_HOOK
 from course.pdf_runs import ACTIVE, ASSEMBLED
 
 log = logging.getLogger("mkdocs.plugins.chapter_pdf")
 
 
 def on_pre_build(**_):
+    if not BUILDS.counted:
+        raise PluginError(MISSING_HOOK)
     if BUILDS.outermost:
         ACTIVE["run"] = None  # a new run: `mkdocs serve` rebuilds in the same process
         ASSEMBLED.clear()

@@ -4,6 +4,9 @@ when the outermost build ends. Counted by hooks/build_nesting.py, for every hook
 
 from __future__ import annotations
 
+# Without that hook the PDFs and the audit would act after every language: they refuse to build.
+MISSING_HOOK = "mkdocs.yml: hooks must list hooks/build_nesting.py (the PDFs and the audit act once per run)"
+
 
 class BuildNesting:
     def __init__(self):
@@ -18,6 +21,11 @@ class BuildNesting:
     def reset(self) -> None:
         """A build failed: none is in progress any more (`mkdocs serve` builds again in the same process)."""
         self.depth = 0
+
+    @property
+    def counted(self) -> bool:
+        """A build is in progress and hooks/build_nesting.py counted it."""
+        return self.depth > 0
 
     @property
     def outermost(self) -> bool:
